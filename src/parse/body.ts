@@ -1,0 +1,56 @@
+import { WebhookTriggerError } from '../response/errors.js';
+
+function tooLarge(maxBodyBytes: number): WebhookTriggerError {
+  return new WebhookTriggerError(
+    'PAYLOAD_TOO_LARGE',
+    `The request body is larger than ${maxBodyBytes} bytes.`,
+  );
+}
+
+/**
+ * Checks a declared `Content-Length` against the limit before anything is read.
+ *
+ * @throws {@link WebhookTriggerError} `PAYLOAD_TOO_LARGE` when the declared length is over the limit.
+ */
+export function checkContentLength(contentLength: string | null | undefined, maxBodyBytes: number) {
+  if (contentLength && /^\d+$/.test(contentLength) && Number(contentLength) > maxBodyBytes) {
+    throw tooLarge(maxBodyBytes);
+  }
+}
+
+/**
+ * Reads a body stream into one buffer, stopping (and cancelling the stream) as soon as it passes
+ * `maxBodyBytes`, whatever `Content-Length` claimed.
+ *
+ * @throws {@link WebhookTriggerError} `PAYLOAD_TOO_LARGE` past the limit; `INVALID_BODY` when the
+ * stream fails (for example, the client went away).
+ */
+export async function readLimitedBody(
+  source: AsyncIterable<Uint8Array> | null | undefined,
+  maxBodyBytes: number,
+): Promise<Uint8Array> {
+  if (!source) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of source) {
+      total += chunk.byteLength;
+      // Leaving the loop cancels the stream: the rest of an oversized body is never pulled.
+      if (total > maxBodyBytes) throw tooLarge(maxBodyBytes);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof WebhookTriggerError) throw error;
+    throw new WebhookTriggerError('INVALID_BODY', 'The request body could not be read.', {
+      cause: error,
+    });
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

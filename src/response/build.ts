@@ -1,0 +1,114 @@
+import { ERROR_STATUS, isWebhookTriggerError, WebhookTriggerError } from './errors.js';
+import type { ResponseSpec, SentResponse } from './types.js';
+
+const JSON_TYPE = 'application/json';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+const BYTES_TYPE = 'application/octet-stream';
+// RFC 9110 §5.1 (field-name is a token) and §5.5 (field-value: no CR, LF or NUL).
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+// RFC 9110 §15.3.5, §15.3.6, §15.4.5: these statuses never carry content.
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/**
+ * Reads a status from a spec: an integer 200–599, or a string of one.
+ *
+ * @returns the status, or `undefined` when the value is not a valid status.
+ */
+export function toStatus(value: unknown): number | undefined {
+  const status = typeof value === 'string' && /^\d{3}$/.test(value.trim()) ? Number(value) : value;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599
+    ? status
+    : undefined;
+}
+
+function invalid(message: string, cause?: unknown): WebhookTriggerError {
+  return new WebhookTriggerError('INVALID_RESPONSE', message, { cause });
+}
+
+function toHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers === undefined || headers === null) return out;
+  if (typeof headers !== 'object') throw invalid('Response headers must be an object.');
+  for (const [name, raw] of Object.entries(headers)) {
+    if (raw === undefined || raw === null) continue;
+    const value = typeof raw === 'string' ? raw : String(raw);
+    if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
+      throw invalid(`Response header "${HEADER_NAME.test(name) ? name : '?'}" is not valid.`);
+    }
+    out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+function serialise(body: unknown, asJson: boolean): { type?: string; body?: string | Uint8Array } {
+  if (body === undefined) return {};
+  if (!asJson && typeof body === 'string') return { type: TEXT_TYPE, body };
+  if (body instanceof Uint8Array) return { type: BYTES_TYPE, body };
+  if (body instanceof ArrayBuffer) return { type: BYTES_TYPE, body: new Uint8Array(body) };
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(body);
+  } catch (cause) {
+    throw invalid('The response body cannot be serialised as JSON.', cause);
+  }
+  // JSON.stringify returns undefined for functions and symbols: nothing to send.
+  return text === undefined ? {} : { type: JSON_TYPE, body: text };
+}
+
+function finish(status: number, headers: Record<string, string>, body: unknown, asJson: boolean) {
+  const sent: SentResponse = { status, headers };
+  if (NULL_BODY_STATUSES.has(status)) return sent;
+  const out = serialise(body, asJson);
+  if (out.body === undefined) return sent;
+  if (out.type !== undefined && headers['content-type'] === undefined) {
+    headers['content-type'] = out.type;
+  }
+  sent.body = out.body;
+  return sent;
+}
+
+/**
+ * Turns an already rendered {@link ResponseSpec} into the response to send.
+ *
+ * @throws {@link WebhookTriggerError} `INVALID_RESPONSE` for a bad status, header or body.
+ */
+export function fromSpec(spec: ResponseSpec, defaultStatus = 200): SentResponse {
+  const status = spec.status === undefined ? defaultStatus : toStatus(spec.status);
+  if (status === undefined)
+    throw invalid('The response status must be an integer from 200 to 599.');
+  return finish(status, toHeaders(spec.headers), spec.body, false);
+}
+
+/** A response whose body is `value` as JSON (empty when `undefined`): the sync default. */
+export function fromValue(value: unknown, status = 200): SentResponse {
+  return finish(status, {}, value, true);
+}
+
+/**
+ * Turns anything thrown into the standard error response `{"error":{"code","message"}}`. Errors that
+ * are not {@link WebhookTriggerError}s become `fallback` with its generic message: their own messages
+ * may hold internals and are never sent.
+ */
+export function fromError(
+  error: unknown,
+  fallback: WebhookTriggerError['code'] = 'WORKFLOW_FAILED',
+) {
+  const known = isWebhookTriggerError(error) ? error : new WebhookTriggerError(fallback);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(known.headers)) headers[name.toLowerCase()] = value;
+  headers['content-type'] = JSON_TYPE;
+  const body = JSON.stringify({ error: { code: known.code, message: known.message } });
+  return { status: ERROR_STATUS[known.code], headers, body } satisfies SentResponse;
+}
+
+/**
+ * Builds the Web `Response` for a {@link SentResponse}.
+ *
+ * @param extraHeaders - headers added on top, such as CORS headers.
+ */
+export function toResponse(sent: SentResponse, extraHeaders?: Record<string, string>): Response {
+  const headers = extraHeaders === undefined ? sent.headers : { ...sent.headers, ...extraHeaders };
+  // `Response` accepts a Uint8Array body at runtime; the DOM typings ask for a BufferSource view.
+  return new Response((sent.body ?? null) as BodyInit | null, { status: sent.status, headers });
+}

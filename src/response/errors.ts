@@ -1,0 +1,100 @@
+/**
+ * Every error code hookflow answers with, mapped to its HTTP status.
+ *
+ * The table is total: adding a code without a status does not compile. Codes are API; the wording of
+ * messages is not.
+ */
+export const ERROR_STATUS = {
+  TRIGGER_DISABLED: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INVALID_BODY: 400,
+  MISSING_FIELDS: 400,
+  QUEUE_FULL: 503,
+  QUEUE_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+  WORKFLOW_FAILED: 500,
+  WORKFLOW_TIMEOUT: 408,
+  INVALID_RESPONSE: 500,
+  INTERNAL_ERROR: 500,
+} as const satisfies Record<string, number>;
+
+/** A stable, machine-readable error code (the `error.code` of every error body). */
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  TRIGGER_DISABLED: 'This webhook trigger is disabled.',
+  METHOD_NOT_ALLOWED: 'This method is not allowed for this webhook.',
+  PAYLOAD_TOO_LARGE: 'The request body is larger than this webhook accepts.',
+  UNAUTHORIZED: 'Authentication is required.',
+  UNSUPPORTED_MEDIA_TYPE: 'This content type is not accepted by this webhook.',
+  INVALID_BODY: 'The request body could not be parsed.',
+  MISSING_FIELDS: 'Required fields are missing.',
+  QUEUE_FULL: 'Too many deliveries are waiting; retry later.',
+  QUEUE_UNAVAILABLE: 'The delivery could not be queued; retry later.',
+  SHUTTING_DOWN: 'This webhook is shutting down; retry later.',
+  WORKFLOW_FAILED: 'The workflow failed.',
+  WORKFLOW_TIMEOUT: 'The workflow did not finish in time.',
+  INVALID_RESPONSE: 'The response could not be built.',
+  INTERNAL_ERROR: 'An internal error occurred.',
+};
+
+/** Options of a {@link WebhookTriggerError}. */
+export interface WebhookTriggerErrorOptions {
+  /** The underlying error, kept for logs and execution records; never sent to the caller. */
+  cause?: unknown;
+  /** Extra response headers, such as `Allow`, `WWW-Authenticate` or `Retry-After`. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The one error class of hookflow: a stable `code`, the HTTP `status` it answers with, and a message
+ * that is safe to send to the caller (no secrets, no payload bytes, no stack).
+ *
+ * @example
+ * ```ts
+ * // Inside a sync workflow: reject the delivery with a 400 and the standard error body.
+ * throw new WebhookTriggerError('INVALID_BODY', 'order.id must be a string');
+ * ```
+ */
+export class WebhookTriggerError extends Error {
+  /** The stable error code. */
+  readonly code: ErrorCode;
+  /** The HTTP status this error answers with, from {@link ERROR_STATUS}. */
+  readonly status: number;
+  /** Extra headers sent with the error response. */
+  readonly headers: Record<string, string>;
+
+  /**
+   * @param code - one of the {@link ErrorCode}s; decides the status.
+   * @param message - a caller-safe message; defaults to a generic one for the code.
+   * @param options - `cause` (kept, never sent) and extra response `headers`.
+   */
+  constructor(code: ErrorCode, message?: string, options: WebhookTriggerErrorOptions = {}) {
+    super(message ?? DEFAULT_MESSAGES[code], { cause: options.cause });
+    this.name = 'WebhookTriggerError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.headers = options.headers ?? {};
+  }
+}
+
+/**
+ * Tells whether a value is a {@link WebhookTriggerError}, optionally of one code.
+ *
+ * @param value - anything caught.
+ * @param code - when given, the error must also have this code.
+ * @returns `true` when `value` is a `WebhookTriggerError` (with that code).
+ * @example
+ * ```ts
+ * if (isWebhookTriggerError(err, 'PAYLOAD_TOO_LARGE')) log.warn('oversized delivery');
+ * ```
+ */
+export function isWebhookTriggerError(
+  value: unknown,
+  code?: ErrorCode,
+): value is WebhookTriggerError {
+  return value instanceof WebhookTriggerError && (code === undefined || value.code === code);
+}

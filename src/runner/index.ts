@@ -1,0 +1,25 @@
+export type { MemoryExecutionStoreConfig } from './execution-store.js';
+export { memoryExecutionStore } from './execution-store.js';
+export { workflowExecutor } from './executor.js';
+export type { MemoryQueueConfig } from './memory-queue.js';
+export { memoryQueue } from './memory-queue.js';
+export type {
+  Awaitable,
+  BackoffConfig,
+  CloseOptions,
+  EnqueueOptions,
+  ExecutionError,
+  ExecutionQuery,
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionStore,
+  Executor,
+  Job,
+  JobHandler,
+  JobInfo,
+  Queue,
+  QueueCapabilities,
+  RunApi,
+  TriggerContext,
+  Workflow,
+} from './types.js';

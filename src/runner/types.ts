@@ -1,0 +1,198 @@
+import type { ResponseSpec, SentResponse } from '../response/types.js';
+
+/** A value, or a promise of it: stores may be in memory or remote. */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What a workflow receives about one delivery. JSON-serialisable apart from `rawBody`.
+ */
+export interface TriggerContext {
+  /** The key of the trigger that accepted the delivery. */
+  key: string;
+  /** The id of this execution (also on its {@link ExecutionRecord}). */
+  executionId: string;
+  /** When the delivery was received, ISO 8601. */
+  receivedAt: string;
+  /** The HTTP method, upper-case. */
+  method: string;
+  /** The full request URL. */
+  url: string;
+  /** Route parameters given by the adapter or router. */
+  params: Record<string, string>;
+  /** Request headers, lower-case names. */
+  headers: Record<string, string>;
+  /** The parsed query string (qs). */
+  query: unknown;
+  /** The decoded body: JSON value, form object, text, or `undefined` for other types and empty bodies. */
+  body: unknown;
+  /** The exact bytes received. */
+  rawBody?: Uint8Array;
+  /** The configured `request.*` fields, by alias (or by path when there is no alias). */
+  vars: Record<string, unknown>;
+  /** The client IP, when the adapter knows it. */
+  ip?: string;
+}
+
+/** What a workflow can do besides reading its context. */
+export interface RunApi {
+  /**
+   * Sync mode: sets the HTTP response (the first call wins; later calls are ignored and noted on the
+   * execution record). Async mode: no effect (the acknowledgement is already sent), noted likewise.
+   */
+  respond(spec: ResponseSpec): void;
+  /** Aborted when the run times out, the client disconnects (sync), or the trigger closes. */
+  signal: AbortSignal;
+  /** Which attempt this is, from 1. */
+  attempt: number;
+}
+
+/** A workflow: runs once per accepted delivery. Its return value is the sync default response. */
+export type Workflow = (ctx: TriggerContext, run: RunApi) => unknown;
+
+/** One unit of queued work: a delivery accepted by a trigger. */
+export interface Job {
+  /** The execution id. */
+  id: string;
+  /** The trigger key. */
+  key: string;
+  /** The delivery's context. */
+  context: TriggerContext;
+}
+
+/** Carries out a run: the default calls the trigger's `workflow` in-process. */
+export interface Executor {
+  /**
+   * Runs one job.
+   *
+   * @returns the run's result (the sync default response body).
+   */
+  execute(job: Job, run: RunApi): Promise<unknown>;
+}
+
+/** Retry delays between attempts. */
+export interface BackoffConfig {
+  /** `fixed`: the same delay each time; `exponential`: doubled after each attempt. */
+  type: 'fixed' | 'exponential';
+  /** The first delay. */
+  delayMs: number;
+}
+
+/** Options of {@link Queue.enqueue}. */
+export interface EnqueueOptions {
+  /** The job id (the execution id). */
+  id: string;
+  /** How many attempts in all. @defaultValue `1` */
+  attempts?: number;
+  /** Delay between attempts. */
+  backoff?: BackoffConfig;
+}
+
+/** What the queue tells a job handler. */
+export interface JobInfo {
+  /** Which attempt this is, from 1. */
+  attempt: number;
+  /** Aborted when the queue closes past its drain timeout. */
+  signal: AbortSignal;
+}
+
+/** Processes one job; a rejection is a failed attempt. */
+export type JobHandler = (job: Job, info: JobInfo) => Promise<unknown>;
+
+/** Options of `close()` on queues and triggers. */
+export interface CloseOptions {
+  /** Finish queued and running work before resolving. @defaultValue `true` */
+  drain?: boolean;
+  /** How long to wait for the drain before aborting running work. @defaultValue `30000` */
+  timeoutMs?: number;
+}
+
+/** What a queue can do. */
+export interface QueueCapabilities {
+  /** Jobs can be processed by other processes or machines. */
+  distributed: boolean;
+  /** `waitForResult` is implemented (sync mode across processes). */
+  waitForResult: boolean;
+  /** Exhausted jobs are kept as dead letters. */
+  deadLetter: boolean;
+}
+
+/** Where accepted deliveries wait to be run. */
+export interface Queue {
+  /** What this queue can do. */
+  readonly capabilities: QueueCapabilities;
+  /**
+   * Queues a job. Resolves only once the job is safely queued.
+   *
+   * @throws {@link WebhookTriggerError} `QUEUE_FULL`, `QUEUE_UNAVAILABLE` or `SHUTTING_DOWN`.
+   */
+  enqueue(job: Job, options: EnqueueOptions): Promise<void>;
+  /** Starts running jobs with `handler`, at most `concurrency` at once. */
+  process(handler: JobHandler, options?: { concurrency?: number }): void;
+  /** Waits for a job's result (sync mode across processes). */
+  waitForResult?(id: string, timeoutMs: number): Promise<unknown>;
+  /** Stops taking jobs; with `drain`, finishes queued and running ones first. */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+/** The life of an execution: `queued → started → resolved | failed | timeout | dead`. */
+export type ExecutionStatus = 'queued' | 'started' | 'resolved' | 'failed' | 'timeout' | 'dead';
+
+/** An error as kept on an execution record: no stack. */
+export interface ExecutionError {
+  /** The error's name (`TypeError`, `WebhookTriggerError`, …). */
+  name: string;
+  /** The error's message (kept for the host; sent to callers only with `exposeErrors`). */
+  message: string;
+  /** The error code, when the error had one. */
+  code?: string;
+}
+
+/** The record of one run. */
+export interface ExecutionRecord {
+  /** The execution id. */
+  id: string;
+  /** The trigger key. */
+  key: string;
+  /** The mode the delivery was accepted in. */
+  mode: 'async' | 'sync';
+  /** Where the run is. */
+  status: ExecutionStatus;
+  /** Attempts started so far. */
+  attempts: number;
+  /** When the delivery was received, ISO 8601. */
+  receivedAt: string;
+  /** When the last attempt started, ISO 8601. */
+  startedAt?: string;
+  /** When the run ended, ISO 8601. */
+  finishedAt?: string;
+  /** From the start of the last attempt to the end, in milliseconds. */
+  durationMs?: number;
+  /** What the workflow returned. */
+  result?: unknown;
+  /** Why the run failed. */
+  error?: ExecutionError;
+  /** The HTTP response the delivery was answered with. */
+  response?: SentResponse;
+  /** Things worth knowing that did not fail the run, such as a second `respond()` call. */
+  warnings?: string[];
+}
+
+/** A query over execution records; newest first. */
+export interface ExecutionQuery {
+  /** Only records with this status. */
+  status?: ExecutionStatus;
+  /** At most this many. */
+  limit?: number;
+  /** Only records received before this ISO 8601 time. */
+  before?: string;
+}
+
+/** Where execution records are kept. */
+export interface ExecutionStore {
+  /** Inserts or replaces a record (by `id`). */
+  put(record: ExecutionRecord): Awaitable<void>;
+  /** The record with this id, if kept. */
+  get(id: string): Awaitable<ExecutionRecord | undefined>;
+  /** Records, newest first. */
+  list(query?: ExecutionQuery): Awaitable<ExecutionRecord[]>;
+}

@@ -1,0 +1,326 @@
+import type { FieldConfig, ResolvedField } from '../parse/index.js';
+import { createMediaTypeMatcher, resolveField } from '../parse/index.js';
+import type { CompiledResponse, ResponseSpec } from '../response/index.js';
+import { compileResponse, isWebhookTriggerError } from '../response/index.js';
+import type { ExecutionStore, Executor, Queue, Workflow } from '../runner/index.js';
+import { memoryExecutionStore, memoryQueue, workflowExecutor } from '../runner/index.js';
+import type { AuthCheck, AuthConfig } from '../verify/index.js';
+import { createAuthCheck } from '../verify/index.js';
+
+/** `async`: acknowledge once queued, run in the background. `sync`: run, answer with the outcome. */
+export type TriggerMode = 'async' | 'sync';
+
+/** Variables to extract from each part of the request into `ctx.vars`. */
+export interface RequestFieldsConfig {
+  /** Header names to extract (case-insensitive). */
+  headers?: FieldConfig[];
+  /** Query paths to extract, e.g. `id` or `filter[0].name`. */
+  query?: FieldConfig[];
+  /** Body paths to extract, e.g. `order.id` or `items[0].sku`. */
+  body?: FieldConfig[];
+}
+
+/** Size and time limits. */
+export interface LimitsConfig {
+  /**
+   * The largest body accepted, checked on `Content-Length` and while reading. Raise it for senders
+   * with large payloads; lower it for endpoints that only receive small events.
+   * @defaultValue `1048576` (1 MiB)
+   */
+  maxBodyBytes?: number;
+  /**
+   * How long a run may take. Sync: past it the caller gets 408 (or 202 with `onTimeout: 'accept'`);
+   * both modes: the run's `signal` is aborted.
+   * @defaultValue `30000`
+   */
+  timeoutMs?: number;
+}
+
+/** Cross-origin access for triggers called from browsers (form tools, widgets). */
+export interface CorsConfig {
+  /** Allowed origins, or `'*'` for any. */
+  origin: string | string[];
+  /** Request headers a browser may send. @defaultValue whatever the preflight asks for */
+  allowHeaders?: string[];
+  /** How long browsers may cache a preflight answer. @defaultValue `600` */
+  maxAgeSeconds?: number;
+  /** Allow credentials (cookies, HTTP auth); needs explicit origins. @defaultValue `false` */
+  credentials?: boolean;
+}
+
+/**
+ * Everything that defines a webhook trigger. Only `workflow` (or `executor`) is required.
+ */
+export interface WebhookTriggerConfig {
+  /** The workflow to run for each accepted delivery. Required unless `executor` is given. */
+  workflow?: Workflow;
+  /** Runs jobs instead of calling `workflow` in-process, e.g. by handing them to another engine. */
+  executor?: Executor;
+  /**
+   * `async` answers `response` once the run is queued; `sync` runs first and answers what the
+   * workflow decides.
+   * @defaultValue `'async'`
+   */
+  mode?: TriggerMode;
+  /** The trigger's key (used in routes and realms). @defaultValue a random 11-character id */
+  key?: string;
+  /** A disabled trigger answers 404 `TRIGGER_DISABLED`. @defaultValue `true` */
+  enabled?: boolean;
+  /** Accepted HTTP methods; others get 405 with an `Allow` header. @defaultValue `['POST']` */
+  methods?: string[];
+  /** Caller authentication. */
+  auth?: AuthConfig;
+  /** Fields to extract into `ctx.vars`, per request part. */
+  request?: RequestFieldsConfig;
+  /**
+   * Async mode: the acknowledgement (templates allowed).
+   * @defaultValue `{ status: 200, body: 'ok' }`
+   */
+  response?: ResponseSpec;
+  /** Body size and run time limits. */
+  limits?: LimitsConfig;
+  /**
+   * Sync mode, past `limits.timeoutMs`: `reject` answers 408 `WORKFLOW_TIMEOUT` and aborts the run;
+   * `accept` answers 202 `{ executionId }` and lets the run go on.
+   * @defaultValue `'reject'`
+   */
+  onTimeout?: 'reject' | 'accept';
+  /**
+   * Media ranges accepted for non-empty bodies (`application/json`, `text/*`,
+   * `application/*+json`); others get 415. @defaultValue any
+   */
+  accept?: string[];
+  /** Answer CORS preflights and add CORS headers. @defaultValue off */
+  cors?: CorsConfig;
+  /**
+   * Sync mode: send a failed workflow's error message to the caller. Leave off in production: error
+   * messages can hold internals. @defaultValue `false`
+   */
+  exposeErrors?: boolean;
+  /** The current time in epoch milliseconds; tests pass a fake one. @defaultValue `Date.now` */
+  clock?: () => number;
+  /** Makes execution ids. @defaultValue `crypto.randomUUID` */
+  generateId?: () => string;
+  /** Where async deliveries wait. @defaultValue `memoryQueue()` */
+  queue?: Queue;
+  /** Where execution records are kept. @defaultValue `memoryExecutionStore()` */
+  executions?: ExecutionStore;
+}
+
+/** The config after validation, with every default applied and everything compiled once. */
+export interface ResolvedTriggerConfig {
+  key: string;
+  mode: TriggerMode;
+  enabled: boolean;
+  methods: ReadonlySet<string>;
+  allow: string;
+  checkAuth: AuthCheck | undefined;
+  fields: readonly ResolvedField[];
+  acknowledgement: CompiledResponse;
+  maxBodyBytes: number;
+  timeoutMs: number;
+  onTimeout: 'reject' | 'accept';
+  accepts: ((essence: string) => boolean) | undefined;
+  cors: ResolvedCors | undefined;
+  exposeErrors: boolean;
+  clock: () => number;
+  generateId: () => string;
+  executor: Executor;
+  queue: Queue;
+  executions: ExecutionStore;
+}
+
+/** CORS settings resolved once. */
+export interface ResolvedCors {
+  allowOrigin: (origin: string) => string | undefined;
+  allowHeaders: string | undefined;
+  maxAgeSeconds: number;
+  credentials: boolean;
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9._~-]{1,128}$/;
+const METHOD_PATTERN = /^[A-Z]+$/;
+const KEY_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** A random 11-character lower-case base-36 id, like the keys low-code platforms give triggers. */
+export function createTriggerKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(11));
+  let key = '';
+  // 252 = 7 × 36: bytes below it map to the alphabet without bias; the rest are redrawn.
+  for (let i = 0; i < bytes.length; i++) {
+    let byte = bytes[i] as number;
+    while (byte >= 252) byte = (crypto.getRandomValues(new Uint8Array(1))[0] as number) ?? 0;
+    key += KEY_ALPHABET[byte % 36];
+  }
+  return key;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+}
+
+function fail(option: string, expected: string, value: unknown): never {
+  throw new TypeError(
+    `createWebhookTrigger: option "${option}" must be ${expected}, received ${describe(value)}`,
+  );
+}
+
+function positive(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value)) fail(option, 'an integer', value);
+  if (value <= 0) {
+    throw new RangeError(
+      `createWebhookTrigger: option "${option}" must be greater than 0, received ${value}`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  option: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) fail(option, allowed.map((a) => `'${a}'`).join(' or '), value);
+  return value as T;
+}
+
+function optionalFunction<T>(option: string, value: unknown, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'function') fail(option, 'a function', value);
+  return value as T;
+}
+
+function optionalObject<T>(option: string, value: T | undefined): T | undefined {
+  if (
+    value !== undefined &&
+    (value === null || typeof value !== 'object' || Array.isArray(value))
+  ) {
+    fail(option, 'an object', value);
+  }
+  return value;
+}
+
+/** Wraps errors of nested resolvers so that they name the option path. */
+function named<T>(option: string, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (isWebhookTriggerError(error)) {
+      throw new TypeError(`createWebhookTrigger: option "${option}" is invalid: ${error.message}`);
+    }
+    if (error instanceof TypeError || error instanceof RangeError) {
+      const message = error.message.startsWith('createWebhookTrigger')
+        ? error.message
+        : `createWebhookTrigger: option "${option}" is invalid: ${error.message}`;
+      throw new (error instanceof RangeError ? RangeError : TypeError)(message);
+    }
+    throw error;
+  }
+}
+
+function resolveMethods(value: unknown): Set<string> {
+  if (value === undefined) return new Set(['POST']);
+  if (!Array.isArray(value) || value.length === 0)
+    fail('methods', 'a non-empty list of methods', value);
+  return new Set(
+    value.map((method) => {
+      const upper = typeof method === 'string' ? method.toUpperCase() : '';
+      if (!METHOD_PATTERN.test(upper)) fail('methods', 'HTTP method names', method);
+      return upper;
+    }),
+  );
+}
+
+function resolveFields(request: RequestFieldsConfig | undefined): ResolvedField[] {
+  const fields: ResolvedField[] = [];
+  for (const source of ['headers', 'query', 'body'] as const) {
+    const list = request?.[source];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) fail(`request.${source}`, 'a list of fields', list);
+    list.forEach((field, i) => {
+      const option = `request.${source}[${i}]`;
+      fields.push(named(option, () => resolveField(source, field, option)));
+    });
+  }
+  return fields;
+}
+
+function resolveCors(cors: CorsConfig | undefined): ResolvedCors | undefined {
+  if (cors === undefined || optionalObject('cors', cors) === undefined) return undefined;
+  const origins = Array.isArray(cors.origin) ? cors.origin : [cors.origin];
+  if (origins.length === 0 || origins.some((o) => typeof o !== 'string' || o === '')) {
+    fail('cors.origin', "'*' or a list of origins", cors.origin);
+  }
+  const any = origins.includes('*');
+  if (any && cors.credentials === true) {
+    fail('cors.origin', 'explicit origins when cors.credentials is true', cors.origin);
+  }
+  const allowed = new Set(origins);
+  return {
+    allowOrigin: (origin) => (any ? '*' : allowed.has(origin) ? origin : undefined),
+    allowHeaders: cors.allowHeaders?.join(', '),
+    maxAgeSeconds: positive('cors.maxAgeSeconds', cors.maxAgeSeconds, 600),
+    credentials: cors.credentials === true,
+  };
+}
+
+/**
+ * Validates a {@link WebhookTriggerConfig} and resolves it once.
+ *
+ * @throws TypeError or RangeError naming the option, what was expected and what was received.
+ */
+export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTriggerConfig {
+  if (config === null || typeof config !== 'object') fail('config', 'an object', config);
+  const { workflow, executor } = config;
+  if (workflow === undefined && executor === undefined) fail('workflow', 'a function', workflow);
+  if (workflow !== undefined && typeof workflow !== 'function')
+    fail('workflow', 'a function', workflow);
+  if (executor !== undefined && typeof executor?.execute !== 'function') {
+    fail('executor', 'an object with an execute() method', executor);
+  }
+  const key = config.key ?? createTriggerKey();
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    fail('key', '1–128 characters of A–Z, a–z, 0–9, ".", "_", "~" or "-"', key);
+  }
+  if (config.enabled !== undefined && typeof config.enabled !== 'boolean') {
+    fail('enabled', 'a boolean', config.enabled);
+  }
+  const methods = resolveMethods(config.methods);
+  const limits = optionalObject('limits', config.limits) ?? {};
+  const cors = resolveCors(config.cors);
+  const accept = config.accept;
+  if (accept !== undefined && (!Array.isArray(accept) || accept.length === 0)) {
+    fail('accept', 'a non-empty list of media ranges', accept);
+  }
+  const response = optionalObject('response', config.response) ?? { status: 200, body: 'ok' };
+  return {
+    key,
+    mode: oneOf('mode', config.mode, ['async', 'sync'], 'async'),
+    enabled: config.enabled ?? true,
+    methods,
+    allow: [...methods, ...(cors ? ['OPTIONS'] : [])].join(', '),
+    checkAuth:
+      config.auth === undefined
+        ? undefined
+        : named('auth', () => createAuthCheck(config.auth as AuthConfig, key)),
+    fields: resolveFields(optionalObject('request', config.request)),
+    acknowledgement: named('response', () => compileResponse(response)),
+    maxBodyBytes: positive('limits.maxBodyBytes', limits.maxBodyBytes, 1024 * 1024),
+    timeoutMs: positive('limits.timeoutMs', limits.timeoutMs, 30_000),
+    onTimeout: oneOf('onTimeout', config.onTimeout, ['reject', 'accept'], 'reject'),
+    accepts:
+      accept === undefined ? undefined : named('accept', () => createMediaTypeMatcher(accept)),
+    cors,
+    exposeErrors: config.exposeErrors === true,
+    clock: optionalFunction('clock', config.clock, Date.now),
+    generateId: optionalFunction('generateId', config.generateId, () => crypto.randomUUID()),
+    executor: executor ?? workflowExecutor(workflow as Workflow),
+    queue: config.queue ?? memoryQueue(),
+    executions: config.executions ?? memoryExecutionStore(),
+  };
+}

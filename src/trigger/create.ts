@@ -1,0 +1,177 @@
+import {
+  checkContentLength,
+  decodeBody,
+  extractFields,
+  parseMediaType,
+  parseUrlQuery,
+  readLimitedBody,
+} from '../parse/index.js';
+import type { SentResponse } from '../response/index.js';
+import { fromError, toResponse, WebhookTriggerError } from '../response/index.js';
+import type { CloseOptions, ExecutionStore, TriggerContext } from '../runner/index.js';
+import type { ResolvedTriggerConfig, TriggerMode, WebhookTriggerConfig } from './config.js';
+import { resolveTriggerConfig } from './config.js';
+import type { Incoming } from './incoming.js';
+import { fromRequest } from './incoming.js';
+import { createRunner } from './run.js';
+
+/** What an adapter (or a test) can tell the trigger about a request, beyond the `Request` itself. */
+export interface TriggerCallOptions {
+  /** The client's IP address, as the adapter sees it. */
+  clientIp?: string;
+  /** Route parameters (e.g. from a router), copied to `ctx.params`. */
+  params?: Record<string, string>;
+  /** Keeps edge runtimes alive until a background run is done (`ctx.waitUntil` of the platform). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  /** Aborted when the client goes away: a sync run's `signal` is aborted too. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A webhook trigger: a plain `(Request) => Promise<Response>` function, with members.
+ */
+export interface WebhookTrigger {
+  /**
+   * Handles one delivery.
+   *
+   * @param request - the incoming request.
+   * @param options - what the adapter knows beyond the request (client IP, params, …).
+   * @returns the response to send; never rejects.
+   */
+  (request: Request, options?: TriggerCallOptions): Promise<Response>;
+  /** The trigger's key. */
+  readonly key: string;
+  /** `async` or `sync`. */
+  readonly mode: TriggerMode;
+  /** The execution records of this trigger's runs. */
+  readonly executions: ExecutionStore;
+  /**
+   * Stops accepting deliveries (new ones get 503 `SHUTTING_DOWN`) and, with `drain` (the default),
+   * waits for queued and running runs; past `timeoutMs` their `signal` is aborted.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+function corsHeaders(config: ResolvedTriggerConfig, origin: string | null | undefined) {
+  const allowed = config.cors && origin ? config.cors.allowOrigin(origin) : undefined;
+  if (!config.cors || allowed === undefined) return undefined;
+  const headers: Record<string, string> = {
+    'access-control-allow-origin': allowed,
+    vary: 'Origin',
+  };
+  if (config.cors.credentials) headers['access-control-allow-credentials'] = 'true';
+  return headers;
+}
+
+function preflight(config: ResolvedTriggerConfig, incoming: Incoming): SentResponse {
+  const headers: Record<string, string> = {
+    'access-control-allow-methods': config.allow,
+    'access-control-max-age': String(config.cors?.maxAgeSeconds ?? 600),
+    vary: 'Origin, Access-Control-Request-Headers',
+  };
+  const requested = config.cors?.allowHeaders ?? incoming.header('access-control-request-headers');
+  if (requested) headers['access-control-allow-headers'] = requested;
+  return { status: 204, headers };
+}
+
+/**
+ * Creates a webhook trigger: a `(Request) => Promise<Response>` handler that authenticates the
+ * delivery, reads and decodes its body, extracts the configured variables, and runs the workflow —
+ * in the background (`async`, the default) or before answering (`sync`).
+ *
+ * @param config - the trigger's configuration; only `workflow` is required.
+ * @returns the trigger handler, with `key`, `mode`, `executions` and `close()`.
+ * @throws TypeError or RangeError, naming the option, when the config is invalid.
+ * @example
+ * ```ts
+ * const trigger = createWebhookTrigger({
+ *   mode: 'sync',
+ *   workflow: (ctx) => ({ received: ctx.body }),
+ * });
+ * const response = await trigger(new Request('http://localhost/hook', { method: 'POST', body: '{}' }));
+ * ```
+ */
+export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigger {
+  const resolved = resolveTriggerConfig(config);
+  const runner = createRunner(resolved);
+  let closing = false;
+  resolved.queue.process(runner.processJob);
+
+  /** The pipeline, top to bottom; every failure is a thrown {@link WebhookTriggerError}. */
+  async function handleDelivery(incoming: Incoming, options: TriggerCallOptions) {
+    if (!resolved.enabled) throw new WebhookTriggerError('TRIGGER_DISABLED');
+    if (incoming.method === 'OPTIONS' && resolved.cors) return preflight(resolved, incoming);
+    if (!resolved.methods.has(incoming.method)) {
+      throw new WebhookTriggerError('METHOD_NOT_ALLOWED', undefined, {
+        headers: { allow: resolved.allow },
+      });
+    }
+    if (closing) {
+      throw new WebhookTriggerError('SHUTTING_DOWN', undefined, {
+        headers: { 'retry-after': '5' },
+      });
+    }
+    checkContentLength(incoming.header('content-length'), resolved.maxBodyBytes);
+    resolved.checkAuth?.(incoming.header);
+    const rawBody = await readLimitedBody(incoming.body(), resolved.maxBodyBytes);
+    const mediaType = parseMediaType(incoming.header('content-type'));
+    if (rawBody.byteLength > 0 && resolved.accepts && !resolved.accepts(mediaType.essence)) {
+      throw new WebhookTriggerError('UNSUPPORTED_MEDIA_TYPE');
+    }
+    const body = decodeBody(rawBody, mediaType);
+    const headers = incoming.headers();
+    const query = parseUrlQuery(incoming.url);
+    const { vars, missing } = extractFields(resolved.fields, { headers, query, body });
+    if (missing.length > 0) {
+      throw new WebhookTriggerError(
+        'MISSING_FIELDS',
+        `Missing required fields: ${missing.join(', ')}.`,
+      );
+    }
+    const context: TriggerContext = {
+      key: resolved.key,
+      executionId: resolved.generateId(),
+      receivedAt: new Date(resolved.clock()).toISOString(),
+      method: incoming.method,
+      url: incoming.url,
+      params: options.params ?? {},
+      headers,
+      query,
+      body,
+      rawBody,
+      vars,
+    };
+    if (options.clientIp !== undefined) context.ip = options.clientIp;
+    return resolved.mode === 'sync'
+      ? runner.runSync(context, options)
+      : runner.accept(context, options);
+  }
+
+  async function handleWebhook(
+    request: Request,
+    options: TriggerCallOptions = {},
+  ): Promise<Response> {
+    const incoming = fromRequest(request);
+    let sent: SentResponse;
+    try {
+      sent = await handleDelivery(incoming, options);
+    } catch (error) {
+      sent = fromError(error, 'INTERNAL_ERROR');
+    }
+    return toResponse(sent, corsHeaders(resolved, incoming.header('origin')));
+  }
+
+  async function close(options: CloseOptions = {}) {
+    closing = true;
+    const timeoutMs = options.drain === false ? 0 : options.timeoutMs;
+    const drain = timeoutMs === undefined ? {} : { timeoutMs };
+    await Promise.all([resolved.queue.close({ ...options, ...drain }), runner.close(drain)]);
+  }
+
+  return Object.assign(handleWebhook, {
+    key: resolved.key,
+    mode: resolved.mode,
+    executions: resolved.executions,
+    close,
+  });
+}

@@ -1,0 +1,83 @@
+import { WebhookTriggerError } from '../response/errors.js';
+import { matchesAny, toBytes } from './constant-time.js';
+
+/** HTTP Basic authentication (RFC 7617). */
+export interface BasicAuthConfig {
+  /** Selects Basic authentication. */
+  type: 'basic';
+  /** The expected user name. */
+  username: string;
+  /** The expected password; several are accepted during a rotation. */
+  password: string | string[];
+  /**
+   * The realm sent in `WWW-Authenticate`.
+   * @defaultValue `"hookflow <trigger key>"`
+   */
+  realm?: string;
+}
+
+/** How callers authenticate to a trigger. */
+export type AuthConfig = BasicAuthConfig;
+
+/** Checks a request's headers; throws `UNAUTHORIZED` when they do not authenticate. */
+export type AuthCheck = (header: (name: string) => string | null | undefined) => void;
+
+const utf8 = new TextDecoder('utf-8');
+
+function decodeBasic(
+  authorization: string | null | undefined,
+): [Uint8Array, Uint8Array] | undefined {
+  const match = authorization ? /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization) : null;
+  if (!match) return undefined;
+  let binary: string;
+  try {
+    binary = atob(match[1] as string);
+  } catch {
+    return undefined;
+  }
+  const decoded = utf8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return undefined;
+  return [toBytes(decoded.slice(0, colon)), toBytes(decoded.slice(colon + 1))];
+}
+
+function nonEmptyStrings(value: unknown, option: string): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0 || list.some((item) => typeof item !== 'string' || item === '')) {
+    throw new TypeError(`${option} must be a non-empty string or a list of them`);
+  }
+  return list as string[];
+}
+
+/**
+ * Resolves an {@link AuthConfig} once into a check.
+ *
+ * @param config - the `auth` option.
+ * @param key - the trigger key, named in the default realm.
+ * @throws TypeError naming the option when the config is incomplete.
+ */
+export function createAuthCheck(config: AuthConfig, key: string): AuthCheck {
+  if (config === null || typeof config !== 'object') throw new TypeError('auth must be an object');
+  if (config.type !== 'basic') {
+    throw new TypeError(`auth.type must be 'basic', received ${JSON.stringify(config.type)}`);
+  }
+  if (typeof config.username !== 'string' || config.username.includes(':')) {
+    throw new TypeError('auth.username must be a string without ":"');
+  }
+  const username = [toBytes(config.username)];
+  const passwords = nonEmptyStrings(config.password, 'auth.password').map(toBytes);
+  const realm = (config.realm ?? `hookflow ${key}`).replace(/["\\]/g, '');
+  const challenge = { 'www-authenticate': `Basic realm="${realm}", charset="UTF-8"` };
+
+  return function checkBasicAuth(header) {
+    const credentials = decodeBasic(header('authorization'));
+    // Both halves are always compared, so a wrong user name takes as long as a wrong password.
+    const userOk = matchesAny(credentials?.[0] ?? new Uint8Array(0), username);
+    const passwordOk = matchesAny(credentials?.[1] ?? new Uint8Array(0), passwords);
+    if (!credentials || !userOk || !passwordOk) {
+      throw new WebhookTriggerError('UNAUTHORIZED', 'Authentication is required.', {
+        headers: challenge,
+      });
+    }
+  };
+}
