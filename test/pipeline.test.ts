@@ -157,7 +157,6 @@ describe('createWebhookTrigger: pipeline errors', () => {
       name: 'a full memory queue',
       config: {
         workflow: () => new Promise((resolve) => setTimeout(resolve, 50)),
-        queue: undefined,
       },
       request: () => post({}),
       code: 'QUEUE_FULL',

@@ -141,7 +141,6 @@ describe('untrusted input (property)', () => {
       workflow: (ctx) => {
         if (JSON.stringify(ctx.body ?? null).length % 3 === 0) throw new Error('workflow bug');
       },
-      auth: undefined,
       request: {
         headers: ['x-a', 'authorization'],
         query: ['q.r[0]'],

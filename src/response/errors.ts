@@ -5,19 +5,33 @@
  * messages is not.
  */
 export const ERROR_STATUS = {
+  /** The trigger exists but `enabled` is `false`. */
   TRIGGER_DISABLED: 404,
+  /** The method is not in `methods`; the response carries an `Allow` header. */
   METHOD_NOT_ALLOWED: 405,
+  /** The body is over `limits.maxBodyBytes` (declared or read). */
   PAYLOAD_TOO_LARGE: 413,
+  /** The request did not authenticate; Basic auth adds `WWW-Authenticate`. */
   UNAUTHORIZED: 401,
+  /** The content type is outside `accept`, or its charset is unknown. */
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** The body could not be read or parsed (malformed JSON). */
   INVALID_BODY: 400,
+  /** Required `request.*` fields are absent; the message lists them. */
   MISSING_FIELDS: 400,
+  /** The queue has no room; retry after `Retry-After`. */
   QUEUE_FULL: 503,
+  /** The queue could not accept the delivery; retry after `Retry-After`. */
   QUEUE_UNAVAILABLE: 503,
+  /** The trigger is closing; retry after `Retry-After`. */
   SHUTTING_DOWN: 503,
+  /** A sync workflow threw. */
   WORKFLOW_FAILED: 500,
+  /** A sync workflow ran past `limits.timeoutMs`. */
   WORKFLOW_TIMEOUT: 408,
+  /** The response the workflow or config asked for cannot be sent (bad status, header or body). */
   INVALID_RESPONSE: 500,
+  /** An unexpected failure inside hookflow. */
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
 
