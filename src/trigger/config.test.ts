@@ -77,6 +77,24 @@ describe('resolveTriggerConfig', () => {
       /"cors\.origin"/,
     ],
     ['a clock that is not a function', { workflow, clock: 5 }, TypeError, /"clock"/],
+    [
+      'an executor without execute()',
+      { executor: {} },
+      TypeError,
+      /"executor" must be an object with execute\(\)/,
+    ],
+    [
+      'a queue without process()',
+      { workflow, queue: { enqueue() {}, close() {} } },
+      TypeError,
+      /"queue"/,
+    ],
+    [
+      'a store without list()',
+      { workflow, executions: { put() {}, get() {} } },
+      TypeError,
+      /"executions"/,
+    ],
   ])('throws for %s, naming the option', (_name, config, kind, message) => {
     expect(() => resolveTriggerConfig(config as WebhookTriggerConfig)).toThrow(kind);
     expect(() => resolveTriggerConfig(config as WebhookTriggerConfig)).toThrow(message);

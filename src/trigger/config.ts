@@ -223,6 +223,17 @@ function named<T>(option: string, resolve: () => T): T {
   }
 }
 
+function withMethods<T>(option: string, value: T | undefined, methods: string[]): T | undefined {
+  const target = value as Record<string, unknown> | undefined;
+  if (
+    value !== undefined &&
+    (value === null || methods.some((m) => typeof target?.[m] !== 'function'))
+  ) {
+    fail(option, `an object with ${methods.map((m) => `${m}()`).join(', ')}`, value);
+  }
+  return value;
+}
+
 function resolveMethods(value: unknown): Set<string> {
   if (value === undefined) return new Set(['POST']);
   if (!Array.isArray(value) || value.length === 0)
@@ -280,9 +291,7 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
   if (workflow === undefined && executor === undefined) fail('workflow', 'a function', workflow);
   if (workflow !== undefined && typeof workflow !== 'function')
     fail('workflow', 'a function', workflow);
-  if (executor !== undefined && typeof executor?.execute !== 'function') {
-    fail('executor', 'an object with an execute() method', executor);
-  }
+  withMethods('executor', executor, ['execute']);
   const key = config.key ?? createTriggerKey();
   if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
     fail('key', '1–128 characters of A–Z, a–z, 0–9, ".", "_", "~" or "-"', key);
@@ -320,7 +329,9 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     clock: optionalFunction('clock', config.clock, Date.now),
     generateId: optionalFunction('generateId', config.generateId, () => crypto.randomUUID()),
     executor: executor ?? workflowExecutor(workflow as Workflow),
-    queue: config.queue ?? memoryQueue(),
-    executions: config.executions ?? memoryExecutionStore(),
+    queue: withMethods('queue', config.queue, ['enqueue', 'process', 'close']) ?? memoryQueue(),
+    executions:
+      withMethods('executions', config.executions, ['put', 'get', 'list']) ??
+      memoryExecutionStore(),
   };
 }
