@@ -1,0 +1,229 @@
+/**
+ * A bare `node:http` server with two hookflow triggers:
+ *
+ * - `POST /hooks/orders` (async): acknowledges with 202 `{ accepted: <order id> }` as soon as the
+ *   delivery is queued, then runs the workflow in the background.
+ * - `POST /hooks/payments` (sync, Basic auth): runs the workflow first and answers what it decides,
+ *   200 `{ ok: true }` for a paid payment and 400 otherwise.
+ *
+ * Run it with `npm start` (`PORT=0 npm start` picks a free port); it prints curl commands to try.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import type { TriggerCallOptions, WebhookTrigger } from 'hookflow';
+import { createWebhookTrigger } from 'hookflow';
+
+const HOST = '127.0.0.1';
+
+/** Demo credentials of the payments trigger; a real app reads them from its secret store. */
+const PAYMENTS_USER = 'demo';
+const PAYMENTS_PASSWORD = 'demo-password';
+
+/** Options of {@link startDemo}. */
+export interface DemoOptions {
+  /** The port to listen on; `0` picks a free one. @defaultValue `3000` */
+  port?: number;
+  /** Where the banner and the workflow logs go. @defaultValue `console.log` */
+  log?: (line: string) => void;
+}
+
+/** A started demo server. */
+export interface Demo {
+  /** The base URL, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  /** Stops taking deliveries, lets running workflows finish, then closes the server. */
+  close(): Promise<void>;
+}
+
+function createTriggers(log: (line: string) => void): Record<string, WebhookTrigger> {
+  const orders = createWebhookTrigger({
+    key: 'orders',
+    request: { body: [{ path: 'order.id', alias: 'orderId', required: true }] },
+    response: { status: 202, body: { accepted: '{{$context.vars.orderId}}' } },
+    // Runs after the 202 was sent. A real workflow would reserve stock, send e-mails, … and stop
+    // early when run.signal aborts (timeout or shutdown).
+    workflow: (ctx, run) => {
+      log(`[orders] order ${String(ctx.vars.orderId)} processed (attempt ${run.attempt})`);
+    },
+  });
+
+  const payments = createWebhookTrigger({
+    key: 'payments',
+    mode: 'sync',
+    auth: { type: 'basic', username: PAYMENTS_USER, password: PAYMENTS_PASSWORD },
+    workflow: (ctx, run) => {
+      const status = (ctx.body as { status?: unknown } | undefined)?.status;
+      if (status === 'paid') {
+        run.respond({ status: 200, body: { ok: true } });
+      } else {
+        run.respond({
+          status: 400,
+          body: {
+            ok: false,
+            message: `expected status "paid", received ${JSON.stringify(status)}`,
+          },
+        });
+      }
+    },
+  });
+
+  return { '/hooks/orders': orders, '/hooks/payments': payments };
+}
+
+/** Converts node's request into a Web `Request`; the body is streamed, not buffered here. */
+function toWebRequest(req: IncomingMessage, url: URL): Request {
+  const method = req.method ?? 'GET';
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  if (method !== 'GET' && method !== 'HEAD') {
+    // Node's web stream and the DOM's ReadableStream are the same object at run time.
+    init.body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+    // Required by fetch for streamed request bodies.
+    init.duplex = 'half';
+  }
+  return new Request(url, init);
+}
+
+/** Writes a Web `Response` back through node's response object. */
+async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  // Ending with the whole body lets node set Content-Length (and drop the body for HEAD/204/304).
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+/** The curl commands printed on start, one per outcome worth seeing. */
+export function curlCommands(url: string): string[] {
+  const json = "-H 'content-type: application/json'";
+  const auth = `-u ${PAYMENTS_USER}:${PAYMENTS_PASSWORD}`;
+  return [
+    `curl -i -X POST ${url}/hooks/orders ${json} -d '{"order":{"id":"A-1001"}}'`,
+    `curl -i -X POST ${url}/hooks/payments ${auth} ${json} -d '{"status":"paid"}'`,
+    `curl -i -X POST ${url}/hooks/payments ${auth} ${json} -d '{"status":"pending"}'`,
+  ];
+}
+
+/**
+ * Starts the demo server on 127.0.0.1.
+ *
+ * @param options - `port` (0 for a free one) and `log`.
+ * @returns the base URL and a `close()` function.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const log = options.log ?? console.log;
+  const triggers = createTriggers(log);
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host ?? HOST}`);
+    } catch {
+      sendError(res, 400, 'BAD_REQUEST', 'The request URL or Host header is not valid.');
+      return;
+    }
+    const trigger = triggers[url.pathname];
+    if (trigger === undefined) {
+      sendError(res, 404, 'NOT_FOUND', `No webhook is registered at ${url.pathname}.`);
+      return;
+    }
+    const clientIp = req.socket.remoteAddress;
+    const callOptions: TriggerCallOptions = clientIp === undefined ? {} : { clientIp };
+    await writeResponse(res, await trigger(toWebRequest(req, url), callOptions));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`[server] ${req.method} ${req.url} failed: ${String(error)}`);
+      if (res.headersSent) res.destroy();
+      else sendError(res, 500, 'INTERNAL_ERROR', 'An internal error occurred.');
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${HOST}:${port}`;
+
+  log(`hookflow demo listening on ${url}`);
+  log('');
+  log('Async trigger (202 once queued, the run is logged below):');
+  log(`  ${curlCommands(url)[0]}`);
+  log('Sync trigger with Basic auth, paid (200) and not paid (400):');
+  log(`  ${curlCommands(url)[1]}`);
+  log(`  ${curlCommands(url)[2]}`);
+  log('');
+
+  let closing: Promise<void> | undefined;
+  function close() {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+      server.closeIdleConnections();
+      // New deliveries now get 503 SHUTTING_DOWN; queued and running workflows are finished first.
+      await Promise.all(
+        Object.values(triggers).map((trigger) => trigger.close({ timeoutMs: 5000 })),
+      );
+      await closed;
+    })();
+    return closing;
+  }
+
+  return { url, close };
+}
+
+function readPort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new RangeError(`PORT must be an integer from 0 to 65535, received "${value}"`);
+  }
+  return port;
+}
+
+async function main() {
+  const demo = await startDemo({ port: readPort(process.env.PORT) });
+  const shutdown = (signal: NodeJS.Signals) => {
+    console.log(`${signal} received, shutting down…`);
+    demo.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
