@@ -1,0 +1,158 @@
+import { parseJsonText } from './json-error.js';
+import { parseQueryString } from './query.js';
+
+/** The JSON type of a value at a path. */
+export type PathType = 'string' | 'number' | 'boolean' | 'null' | 'object' | 'array';
+
+/** One variable path found in an example. */
+export interface PathEntry {
+  /** The path, e.g. `order.items[0].sku` or `["a.b"].c`; `getPath(example, path)` reads it back. */
+  path: string;
+  /** The JSON type of the value there. */
+  type: PathType;
+  /** The value there, from the example (objects and arrays by reference). */
+  example: unknown;
+}
+
+/** Options of {@link pathsFromJson} and {@link pathsFromUrl}. */
+export interface PathsOptions {
+  /**
+   * How array elements are listed: `index` lists every element (`items[0]`, `items[1]`, …);
+   * `first` only `[0]`; `merge` lists under `[0]` the union of every element's paths, which suits
+   * configuring a field from a list whose elements differ.
+   * @defaultValue `'index'`
+   */
+  arrays?: 'index' | 'first' | 'merge';
+  /**
+   * The deepest nesting accepted; deeper examples throw a `RangeError` instead of exhausting the
+   * stack. @defaultValue `256`
+   */
+  maxDepth?: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+function typeOf(value: unknown): PathType {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean' ? type : 'object';
+}
+
+/**
+ * Appends one object key to a path: `.key` for identifiers, `["key"]` for anything else (dots,
+ * spaces, brackets, numeric-looking keys), escaped the way lodash's `toPath` reads it back.
+ */
+export function joinKey(parent: string, key: string): string {
+  if (IDENTIFIER.test(key)) return parent === '' ? key : `${parent}.${key}`;
+  return `${parent}["${key.replace(/[\\"]/g, '\\$&')}"]`;
+}
+
+/** Deep union of array elements for `arrays: 'merge'`: first value wins, objects and arrays merge. */
+function mergeElements(elements: readonly unknown[]): unknown {
+  let merged: unknown;
+  for (const element of elements)
+    merged = merged === undefined ? element : mergeTwo(merged, element);
+  return merged;
+}
+
+function mergeTwo(a: unknown, b: unknown): unknown {
+  if (Array.isArray(a) && Array.isArray(b))
+    return [mergeElements([...a, ...b])].filter((v) => v !== undefined);
+  if (typeOf(a) !== 'object' || typeOf(b) !== 'object') return a;
+  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(b as Record<string, unknown>)) {
+    out[key] = Object.hasOwn(out, key) ? mergeTwo(out[key], value) : value;
+  }
+  return out;
+}
+
+/**
+ * Lists every variable path of an already parsed example, depth-first, parents before children.
+ */
+export function collectPaths(root: unknown, options: PathsOptions = {}): PathEntry[] {
+  const arrays = options.arrays ?? 'index';
+  const maxDepth = options.maxDepth ?? 256;
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) {
+    throw new RangeError(`maxDepth must be a positive integer, received ${String(maxDepth)}`);
+  }
+  const out: PathEntry[] = [];
+
+  function visit(value: unknown, path: string, depth: number) {
+    if (depth > maxDepth) {
+      throw new RangeError(`The example is nested deeper than ${maxDepth} levels (maxDepth).`);
+    }
+    if (Array.isArray(value)) {
+      const elements =
+        arrays === 'merge'
+          ? [mergeElements(value)]
+          : arrays === 'first'
+            ? value.slice(0, 1)
+            : value;
+      for (let i = 0; i < elements.length; i++) {
+        const element = elements[i];
+        if (element === undefined) continue;
+        const child = `${path}[${i}]`;
+        out.push({ path: child, type: typeOf(element), example: element });
+        if (element !== null && typeof element === 'object') visit(element, child, depth + 1);
+      }
+      return;
+    }
+    for (const key in value as Record<string, unknown>) {
+      // Paths through these keys never resolve (getPath refuses them), so they are not listed.
+      if (!Object.hasOwn(value as object, key) || FORBIDDEN.has(key)) continue;
+      const element = (value as Record<string, unknown>)[key];
+      if (element === undefined) continue;
+      const child = joinKey(path, key);
+      out.push({ path: child, type: typeOf(element), example: element });
+      if (element !== null && typeof element === 'object') visit(element, child, depth + 1);
+    }
+  }
+
+  if (root !== null && typeof root === 'object') visit(root, '', 1);
+  return out;
+}
+
+/**
+ * Lists the variable paths of an example JSON body — what a workflow can read from `ctx.body`, and
+ * what `request.body` fields can name.
+ *
+ * @param example - JSON text, or an already parsed value.
+ * @param options - `arrays` (`index`, `first`, `merge`) and `maxDepth`.
+ * @returns the entries, depth-first in document order, each with its `type` and `example` value.
+ * @throws {@link JsonSyntaxError} (a `SyntaxError`) with line, column and position for malformed
+ * JSON; `RangeError` for nesting deeper than `maxDepth`.
+ * @example
+ * ```ts
+ * pathsFromJson('{"a":1,"b":{"c":2}}').map((e) => e.path); // ['a', 'b', 'b.c']
+ * ```
+ */
+export function pathsFromJson(example: unknown, options?: PathsOptions): PathEntry[] {
+  return collectPaths(typeof example === 'string' ? parseJsonText(example) : example, options);
+}
+
+/**
+ * Lists the variable paths of an example URL's query string — what `ctx.query` will hold, parsed
+ * with the same qs options as the trigger.
+ *
+ * @param example - a full URL, a query string with or without `?`, or a bare `a=1&b=2`.
+ * @param options - `arrays` and `maxDepth`, as for {@link pathsFromJson}.
+ * @returns the entries, depth-first.
+ * @example
+ * ```ts
+ * pathsFromUrl('http://localhost:13000/api/webhook:trigger/1hfmkioou0d?query[0][a]=1').map((e) => e.path);
+ * // ['query', 'query[0]', 'query[0].a']
+ * ```
+ */
+export function pathsFromUrl(example: string, options?: PathsOptions): PathEntry[] {
+  if (typeof example !== 'string') {
+    throw new TypeError(`pathsFromUrl expects a URL or query string, received ${typeof example}`);
+  }
+  const start = example.indexOf('?');
+  let query = start === -1 ? example : example.slice(start + 1);
+  // A bare URL without "?" has no query; a string with "=" and no scheme is a bare query.
+  if (start === -1 && !query.includes('=')) query = '';
+  const hash = query.indexOf('#');
+  return collectPaths(parseQueryString(hash === -1 ? query : query.slice(0, hash)), options);
+}

@@ -1,0 +1,92 @@
+import { parseJsonText } from './json-error.js';
+
+/** A JSON Schema (draft 2020-12) document or subschema. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Options of {@link jsonSchemaFromExample}. */
+export interface JsonSchemaOptions {
+  /** The deepest nesting accepted. @defaultValue `256` */
+  maxDepth?: number;
+}
+
+function schemaOf(value: unknown, depth: number, maxDepth: number): JsonSchema {
+  if (depth > maxDepth)
+    throw new RangeError(`The example is nested deeper than ${maxDepth} levels (maxDepth).`);
+  if (value === null) return { type: 'null' };
+  if (Array.isArray(value)) {
+    if (value.length === 0) return { type: 'array' };
+    return {
+      type: 'array',
+      items: unite(value.map((item) => schemaOf(item, depth + 1, maxDepth))),
+    };
+  }
+  if (typeof value === 'object') {
+    const properties: Record<string, JsonSchema> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) properties[key] = schemaOf(item, depth + 1, maxDepth);
+    }
+    return { type: 'object', properties, required: Object.keys(properties) };
+  }
+  return { type: typeof value === 'number' ? 'number' : typeof value };
+}
+
+/** One schema accepting every element: objects merge (required = keys in all), other types anyOf. */
+function unite(schemas: JsonSchema[]): JsonSchema {
+  const byType = new Map<unknown, JsonSchema>();
+  for (const schema of schemas) {
+    const seen = byType.get(schema.type);
+    byType.set(schema.type, seen ? uniteSame(seen, schema) : schema);
+  }
+  const distinct = [...byType.values()];
+  return distinct.length === 1 ? (distinct[0] as JsonSchema) : { anyOf: distinct };
+}
+
+function uniteSame(a: JsonSchema, b: JsonSchema): JsonSchema {
+  if (a.type === 'object') {
+    const pa = a.properties as Record<string, JsonSchema>;
+    const pb = b.properties as Record<string, JsonSchema>;
+    const properties: Record<string, JsonSchema> = { ...pa };
+    for (const [key, schema] of Object.entries(pb)) {
+      const existing = properties[key];
+      properties[key] = existing ? unite([existing, schema]) : schema;
+    }
+    const inB = new Set(b.required as string[]);
+    return {
+      type: 'object',
+      properties,
+      required: (a.required as string[]).filter((k) => inB.has(k)),
+    };
+  }
+  if (a.type === 'array') {
+    if (!a.items) return b;
+    if (!b.items) return a;
+    return { type: 'array', items: unite([a.items as JsonSchema, b.items as JsonSchema]) };
+  }
+  return a;
+}
+
+/**
+ * Infers a JSON Schema (draft 2020-12) from an example body, with every present key `required` —
+ * a starting point for host apps that validate incoming bodies. Array elements are united: objects
+ * merge (a key is required when every element has it), differing types become `anyOf`.
+ *
+ * @param example - JSON text, or an already parsed value.
+ * @param options - `maxDepth`.
+ * @returns the schema, with `$schema` set to draft 2020-12.
+ * @throws {@link JsonSyntaxError} for malformed JSON text; `RangeError` past `maxDepth`.
+ * @example
+ * ```ts
+ * jsonSchemaFromExample({ id: 7, tags: ['a'] });
+ * // { $schema: '…/2020-12/schema', type: 'object', properties: { id: { type: 'number' }, tags: { … } }, required: ['id', 'tags'] }
+ * ```
+ */
+export function jsonSchemaFromExample(
+  example: unknown,
+  options: JsonSchemaOptions = {},
+): JsonSchema {
+  const value = typeof example === 'string' ? parseJsonText(example) : example;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    ...schemaOf(value, 1, options.maxDepth ?? 256),
+  };
+}
