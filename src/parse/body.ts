@@ -26,18 +26,32 @@ export function checkContentLength(contentLength: string | null | undefined, max
  * stream fails (for example, the client went away).
  */
 export async function readLimitedBody(
-  source: AsyncIterable<Uint8Array> | null | undefined,
+  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null | undefined,
   maxBodyBytes: number,
 ): Promise<Uint8Array> {
   if (!source) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const take = (chunk: Uint8Array) => {
+    total += chunk.byteLength;
+    if (total > maxBodyBytes) throw tooLarge(maxBodyBytes);
+    chunks.push(chunk);
+  };
   try {
-    for await (const chunk of source) {
-      total += chunk.byteLength;
-      // Leaving the loop cancels the stream: the rest of an oversized body is never pulled.
-      if (total > maxBodyBytes) throw tooLarge(maxBodyBytes);
-      chunks.push(chunk);
+    if ('getReader' in source) {
+      // Readers work on every runtime; async iteration of Web streams does not (yet) everywhere.
+      const reader = source.getReader();
+      try {
+        for (let next = await reader.read(); !next.done; next = await reader.read())
+          take(next.value);
+      } catch (error) {
+        // Cancelling stops the sender's data from being pulled past the limit.
+        await reader.cancel(error).catch(() => {});
+        throw error;
+      }
+    } else {
+      // Leaving the loop early returns the iterator, which stops the source.
+      for await (const chunk of source) take(chunk);
     }
   } catch (error) {
     if (error instanceof WebhookTriggerError) throw error;

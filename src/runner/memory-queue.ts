@@ -1,4 +1,5 @@
 import { WebhookTriggerError } from '../response/errors.js';
+import { waitUntilDeadline } from './deadline.js';
 import type { CloseOptions, EnqueueOptions, Job, JobHandler, Queue } from './types.js';
 
 /** Options of {@link memoryQueue}. */
@@ -108,13 +109,8 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
         idle = resolve;
       });
       settleIdle();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(resolve, options.timeoutMs ?? 30_000, 'timeout');
-      });
-      const outcome = await Promise.race([drained, timedOut]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
+      const late = await waitUntilDeadline(drained, options);
+      if (late) {
         waiting = [];
         head = 0;
         for (const controller of running)

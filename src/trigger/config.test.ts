@@ -18,7 +18,13 @@ describe('resolveTriggerConfig', () => {
       'a negative body limit',
       { workflow, limits: { maxBodyBytes: -1 } },
       RangeError,
-      /"limits\.maxBodyBytes" must be greater than 0, received -1/,
+      /"limits\.maxBodyBytes" must be from 1 to \d+, received -1/,
+    ],
+    [
+      'a timeout past what timers hold',
+      { workflow, limits: { timeoutMs: 2 ** 31 } },
+      RangeError,
+      /"limits\.timeoutMs" must be from 1 to 2147483647/,
     ],
     ['a zero timeout', { workflow, limits: { timeoutMs: 0 } }, RangeError, /"limits\.timeoutMs"/],
     [

@@ -167,12 +167,20 @@ function fail(option: string, expected: string, value: unknown): never {
   );
 }
 
-function positive(option: string, value: unknown, fallback: number): number {
+/** Timers hold 32-bit signed milliseconds: a longer delay fires at once (about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function positive(
+  option: string,
+  value: unknown,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value)) fail(option, 'an integer', value);
-  if (value <= 0) {
+  if (value <= 0 || value > max) {
     throw new RangeError(
-      `createWebhookTrigger: option "${option}" must be greater than 0, received ${value}`,
+      `createWebhookTrigger: option "${option}" must be from 1 to ${max}, received ${value}`,
     );
   }
   return value;
@@ -320,7 +328,7 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     fields: resolveFields(optionalObject('request', config.request)),
     acknowledgement: named('response', () => compileResponse(response)),
     maxBodyBytes: positive('limits.maxBodyBytes', limits.maxBodyBytes, 1024 * 1024),
-    timeoutMs: positive('limits.timeoutMs', limits.timeoutMs, 30_000),
+    timeoutMs: positive('limits.timeoutMs', limits.timeoutMs, 30_000, MAX_TIMER_MS),
     onTimeout: oneOf('onTimeout', config.onTimeout, ['reject', 'accept'], 'reject'),
     accepts:
       accept === undefined ? undefined : named('accept', () => createMediaTypeMatcher(accept)),

@@ -163,9 +163,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
 
   async function close(options: CloseOptions = {}) {
     closing = true;
-    const timeoutMs = options.drain === false ? 0 : options.timeoutMs;
-    const drain = timeoutMs === undefined ? {} : { timeoutMs };
-    await Promise.all([resolved.queue.close({ ...options, ...drain }), runner.close(drain)]);
+    await Promise.all([resolved.queue.close(options), runner.close(options)]);
   }
 
   return Object.assign(handleWebhook, {

@@ -9,7 +9,7 @@ export interface Incoming {
   /** Every header, lower-case names, repeated values joined with ", ". */
   headers(): Record<string, string>;
   /** The body stream, read once. */
-  body(): AsyncIterable<Uint8Array> | null;
+  body(): ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
 }
 
 /** Adapts a Web `Request`. */
@@ -19,6 +19,6 @@ export function fromRequest(request: Request): Incoming {
     url: request.url,
     header: (name) => request.headers.get(name),
     headers: () => Object.fromEntries(request.headers),
-    body: () => request.body as AsyncIterable<Uint8Array> | null,
+    body: () => request.body,
   };
 }

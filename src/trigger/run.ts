@@ -15,6 +15,7 @@ import type {
   RunApi,
   TriggerContext,
 } from '../runner/index.js';
+import { waitUntilDeadline } from '../runner/index.js';
 import type { ResolvedTriggerConfig } from './config.js';
 
 type Outcome =
@@ -243,13 +244,10 @@ export function createRunner(config: ResolvedTriggerConfig) {
   /** Waits for running sync runs, aborting them past the timeout. */
   async function close(options: CloseOptions) {
     if (syncRuns.size === 0) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(resolve, options.timeoutMs ?? 30_000, true);
-    });
-    const all = Promise.all([...syncRuns].map((run) => run.done)).then(() => false);
-    const late = await Promise.race([all, timedOut]);
-    clearTimeout(timer);
+    const late = await waitUntilDeadline(
+      Promise.all([...syncRuns].map((run) => run.done)),
+      options,
+    );
     if (late)
       for (const run of syncRuns) run.controller.abort(new WebhookTriggerError('SHUTTING_DOWN'));
   }
