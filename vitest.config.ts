@@ -12,6 +12,7 @@ export default defineConfig({
     ],
   },
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 20_000,
   },
