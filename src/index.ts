@@ -1,5 +1,19 @@
-export type { FieldConfig, FieldSpec } from './parse/index.js';
-export { getPath } from './parse/index.js';
+export type {
+  FieldConfig,
+  FieldSpec,
+  JsonSchema,
+  JsonSchemaOptions,
+  PathEntry,
+  PathsOptions,
+  PathType,
+} from './parse/index.js';
+export {
+  getPath,
+  JsonSyntaxError,
+  jsonSchemaFromExample,
+  pathsFromJson,
+  pathsFromUrl,
+} from './parse/index.js';
 export type {
   ErrorCode,
   ResponseSpec,

@@ -8,12 +8,16 @@ describe('public surface', () => {
   it('exports exactly these runtime names from "hookflow"', () => {
     expect(Object.keys(hookflow).sort()).toEqual([
       'ERROR_STATUS',
+      'JsonSyntaxError',
       'WebhookTriggerError',
       'createWebhookTrigger',
       'getPath',
       'isWebhookTriggerError',
+      'jsonSchemaFromExample',
       'memoryExecutionStore',
       'memoryQueue',
+      'pathsFromJson',
+      'pathsFromUrl',
       'renderTemplate',
       'workflowExecutor',
     ]);

@@ -573,3 +573,87 @@ describe('createWebhookTrigger: CORS', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('createWebhookTrigger: details', () => {
+  it('merges CORS Vary with the Vary the workflow set, and lists OPTIONS once in Allow', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      methods: ['POST', 'OPTIONS'],
+      cors: { origin: '*' },
+      workflow: (_ctx, run) => run.respond({ headers: { vary: 'Accept-Encoding' }, body: 'x' }),
+    });
+    const res = await trigger(post({}, { headers: { origin: 'https://a.example' } }));
+    expect(res.headers.get('vary')).toBe('Accept-Encoding, Origin');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const preflight = await trigger(
+      new Request('http://h/x', { method: 'OPTIONS', headers: { origin: 'https://a.example' } }),
+    );
+    expect(preflight.headers.get('vary')).toBe('Origin, Access-Control-Request-Headers');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+  });
+
+  it('keeps null in a whole-string template', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (_ctx, run) =>
+        run.respond({ body: { v: '{{$context.body.v}}', h: '{{$context.body.missing}}' } }),
+    });
+    expect(await (await trigger(post({ v: null }))).json()).toEqual({ v: null, h: '' });
+  });
+
+  it('sends object header templates as JSON', async () => {
+    const trigger = createWebhookTrigger({
+      workflow: noop,
+      response: { headers: { 'x-order': '{{$context.body.order}}' } },
+    });
+    const res = await trigger(post({ order: { id: 1 } }));
+    expect(res.headers.get('x-order')).toBe('{"id":1}');
+  });
+
+  it('refuses a declared content type outside accept without reading the body', async () => {
+    let pulled = false;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled = true;
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const trigger = createWebhookTrigger({ workflow: noop, accept: ['application/json'] });
+    const res = await trigger(
+      new Request('http://h/x', {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res.status).toBe(415);
+    expect(pulled).toBe(false);
+  });
+
+  it('refuses a memory queue shared by two triggers', async () => {
+    const { memoryQueue } = await import('hookflow');
+    const queue = memoryQueue();
+    createWebhookTrigger({ workflow: noop, queue });
+    expect(() => createWebhookTrigger({ workflow: noop, queue })).toThrow(/already has a handler/);
+  });
+
+  it('hands a sync run that outlives its 202 to waitUntil', async () => {
+    const kept: Promise<unknown>[] = [];
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      onTimeout: 'accept',
+      limits: { timeoutMs: 10 },
+      workflow: () => new Promise((resolve) => setTimeout(resolve, 40, 'late')),
+    });
+    const res = await trigger(post({}), { waitUntil: (p) => kept.push(p) });
+    expect(res.status).toBe(202);
+    expect(kept).toHaveLength(1);
+    await kept[0];
+    const [record] = await trigger.executions.list();
+    expect(record).toMatchObject({ status: 'resolved', result: 'late' });
+  });
+});

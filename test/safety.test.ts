@@ -181,3 +181,55 @@ describe('untrusted input (property)', () => {
     expect(rejections).toEqual([]);
   });
 });
+
+describe('request data is never a template', () => {
+  it('echoes template-like strings from the caller as plain text', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (ctx, run) =>
+        run.respond({
+          headers: { 'x-echo': (ctx.query as { q: string }).q },
+          body: {
+            echo: ctx.body,
+            name: (ctx.body as { name: string }).name,
+            mine: '{{$context.method}}',
+          },
+        }),
+    });
+    const res = await trigger(
+      post(
+        { name: '{{$context.headers.authorization}}', nested: ['{{$context.headers.x-secret}}'] },
+        {
+          url: 'http://h/x?q=%7B%7B$context.headers.x-secret%7D%7D',
+          headers: { authorization: 'Bearer top-secret', 'x-secret': 's3cr3t' },
+        },
+      ),
+    );
+    const text = await res.clone().text();
+    expect(text).not.toMatch(/top-secret|s3cr3t/);
+    expect(res.headers.get('x-echo')).toBe('{{$context.headers.x-secret}}');
+    expect(await res.json()).toEqual({
+      echo: {
+        name: '{{$context.headers.authorization}}',
+        nested: ['{{$context.headers.x-secret}}'],
+      },
+      name: '{{$context.headers.authorization}}',
+      mine: 'POST',
+    });
+  });
+
+  it('drops prototype keys spelled with JSON escapes', async () => {
+    let body: unknown;
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (ctx) => {
+        body = ctx.body;
+      },
+    });
+    const text =
+      '{"\\u005f_proto__":{"polluted":1},"\\u0063onstructor":{"prototype":{"polluted":1}},"ok":1}';
+    await trigger(post(text, { headers: { 'content-type': 'application/json' } }));
+    expect(Object.keys(body as object)).toEqual(['ok']);
+    expect(Object.getPrototypeOf(Object.assign({}, body))).toBe(Object.prototype);
+  });
+});

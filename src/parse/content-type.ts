@@ -88,7 +88,9 @@ function dropPrototypeKeys(key: string, value: unknown): unknown {
 
 function parseJson(text: string): unknown {
   try {
-    return text.includes('__proto__') || text.includes('constructor')
+    // A key may be spelled with escapes (`"\u005f_proto__"`), so any escape sends the text through
+    // the filtering path too.
+    return text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')
       ? JSON.parse(text, dropPrototypeKeys)
       : JSON.parse(text);
   } catch (cause) {

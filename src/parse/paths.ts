@@ -31,7 +31,6 @@ export interface PathsOptions {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 function typeOf(value: unknown): PathType {
   if (value === null) return 'null';
@@ -40,13 +39,19 @@ function typeOf(value: unknown): PathType {
   return type === 'string' || type === 'number' || type === 'boolean' ? type : 'object';
 }
 
+/** The path suffix of one object key: `.key` for identifiers, `["key"]` for anything else. */
+function keySuffix(key: string): string {
+  // Escaped the way lodash's toPath reads it back: only `\` and `"` need it.
+  return IDENTIFIER.test(key) ? `.${key}` : `["${key.replace(/[\\"]/g, '\\$&')}"]`;
+}
+
 /**
  * Appends one object key to a path: `.key` for identifiers, `["key"]` for anything else (dots,
- * spaces, brackets, numeric-looking keys), escaped the way lodash's `toPath` reads it back.
+ * spaces, brackets, numeric-looking keys).
  */
 export function joinKey(parent: string, key: string): string {
-  if (IDENTIFIER.test(key)) return parent === '' ? key : `${parent}.${key}`;
-  return `${parent}["${key.replace(/[\\"]/g, '\\$&')}"]`;
+  const suffix = keySuffix(key);
+  return parent === '' && suffix.charCodeAt(0) === 46 ? key : parent + suffix;
 }
 
 /** Deep union of array elements for `arrays: 'merge'`: first value wins, objects and arrays merge. */
@@ -78,8 +83,22 @@ export function collectPaths(root: unknown, options: PathsOptions = {}): PathEnt
     throw new RangeError(`maxDepth must be a positive integer, received ${String(maxDepth)}`);
   }
   const out: PathEntry[] = [];
+  // Real payloads repeat the same keys and indexes thousands of times: build each suffix once.
+  const suffixes = new Map<string, string>();
+  const indexes: string[] = [];
 
-  function visit(value: unknown, path: string, depth: number) {
+  function push(path: string, value: unknown, depth: number) {
+    if (value === null) {
+      out.push({ path, type: 'null', example: value });
+    } else if (typeof value === 'object') {
+      out.push({ path, type: Array.isArray(value) ? 'array' : 'object', example: value });
+      visit(value, path, depth + 1);
+    } else {
+      out.push({ path, type: typeOf(value), example: value });
+    }
+  }
+
+  function visit(value: object, path: string, depth: number) {
     if (depth > maxDepth) {
       throw new RangeError(`The example is nested deeper than ${maxDepth} levels (maxDepth).`);
     }
@@ -91,22 +110,26 @@ export function collectPaths(root: unknown, options: PathsOptions = {}): PathEnt
             ? value.slice(0, 1)
             : value;
       for (let i = 0; i < elements.length; i++) {
-        const element = elements[i];
+        const element: unknown = elements[i];
         if (element === undefined) continue;
-        const child = `${path}[${i}]`;
-        out.push({ path: child, type: typeOf(element), example: element });
-        if (element !== null && typeof element === 'object') visit(element, child, depth + 1);
+        indexes[i] ??= `[${i}]`;
+        push(path + indexes[i], element, depth);
       }
       return;
     }
-    for (const key in value as Record<string, unknown>) {
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
       // Paths through these keys never resolve (getPath refuses them), so they are not listed.
-      if (!Object.hasOwn(value as object, key) || FORBIDDEN.has(key)) continue;
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
       const element = (value as Record<string, unknown>)[key];
       if (element === undefined) continue;
-      const child = joinKey(path, key);
-      out.push({ path: child, type: typeOf(element), example: element });
-      if (element !== null && typeof element === 'object') visit(element, child, depth + 1);
+      let suffix = suffixes.get(key);
+      if (suffix === undefined) {
+        suffix = keySuffix(key);
+        if (suffixes.size < 65_536) suffixes.set(key, suffix);
+      }
+      push(path === '' && suffix.charCodeAt(0) === 46 ? key : path + suffix, element, depth);
     }
   }
 

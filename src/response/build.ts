@@ -102,13 +102,9 @@ export function fromError(
   return { status: ERROR_STATUS[known.code], headers, body } satisfies SentResponse;
 }
 
-/**
- * Builds the Web `Response` for a {@link SentResponse}.
- *
- * @param extraHeaders - headers added on top, such as CORS headers.
- */
-export function toResponse(sent: SentResponse, extraHeaders?: Record<string, string>): Response {
-  const headers = extraHeaders === undefined ? sent.headers : { ...sent.headers, ...extraHeaders };
+/** Builds the Web `Response` for a {@link SentResponse}. */
+export function toResponse(sent: SentResponse): Response {
   // `Response` accepts a Uint8Array body at runtime; the DOM typings ask for a BufferSource view.
-  return new Response((sent.body ?? null) as BodyInit | null, { status: sent.status, headers });
+  const body = (sent.body ?? null) as BodyInit | null;
+  return new Response(body, { status: sent.status, headers: sent.headers });
 }

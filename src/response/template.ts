@@ -28,13 +28,23 @@ function toText(value: unknown): string {
   return String(value);
 }
 
-function compileString(text: string): Render | undefined {
-  if (!text.includes('{{')) return undefined;
+/**
+ * Tells which strings are data rather than templates: a string a caller sent must never be
+ * rendered, or echoing it through `respond()` would let the caller read other parts of the context.
+ */
+export type IsLiteral = (text: string) => boolean;
+
+function compileString(text: string, isLiteral?: IsLiteral): Render | undefined {
+  if (!text.includes('{{') || isLiteral?.(text)) return undefined;
   const whole = WHOLE_TEMPLATE.exec(text);
   if (whole) {
     // A string that is exactly one template keeps the type of the value it reads.
     const read = compileExpression(whole[1] ?? '');
-    return (scope) => read(scope) ?? '';
+    // `null` is a value and keeps its type; only a path that is not there renders empty.
+    return (scope) => {
+      const value = read(scope);
+      return value === undefined ? '' : value;
+    };
   }
   const parts: (string | Render)[] = [];
   let last = 0;
@@ -55,10 +65,10 @@ function compileString(text: string): Render | undefined {
  * Compiles a value holding templates into a renderer, or `undefined` when it holds none (so that
  * static values cost nothing per request). Strings, arrays and plain objects are walked.
  */
-export function compileTemplate(value: unknown): Render | undefined {
-  if (typeof value === 'string') return compileString(value);
+export function compileTemplate(value: unknown, isLiteral?: IsLiteral): Render | undefined {
+  if (typeof value === 'string') return compileString(value, isLiteral);
   if (Array.isArray(value)) {
-    const items = value.map(compileTemplate);
+    const items = value.map((item) => compileTemplate(item, isLiteral));
     if (items.every((item) => item === undefined)) return undefined;
     return (scope) => value.map((item, i) => (items[i] ? items[i](scope) : item));
   }
@@ -67,7 +77,9 @@ export function compileTemplate(value: unknown): Render | undefined {
     typeof value === 'object' &&
     Object.getPrototypeOf(value) === Object.prototype
   ) {
-    const entries = Object.entries(value).map(([k, v]) => [k, v, compileTemplate(v)] as const);
+    const entries = Object.entries(value).map(
+      ([k, v]) => [k, v, compileTemplate(v, isLiteral)] as const,
+    );
     if (entries.every(([, , render]) => render === undefined)) return undefined;
     return (scope) => {
       const out: Record<string, unknown> = {};
@@ -95,6 +107,14 @@ export function renderTemplate(value: unknown, scope: TemplateScope): unknown {
   return render ? render(scope) : value;
 }
 
+/** Header values that templates rendered as objects are sent as JSON, not `[object Object]`. */
+function stringifyHeaders(spec: ResponseSpec): ResponseSpec {
+  if (!spec.headers || typeof spec.headers !== 'object') return spec;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(spec.headers)) headers[name] = toText(value);
+  return { ...spec, headers };
+}
+
 /** A response spec compiled once: `render` gives the response to send for a scope. */
 export interface CompiledResponse {
   /** `true` when the spec holds no templates (the same response every time). */
@@ -109,14 +129,18 @@ export interface CompiledResponse {
  *
  * @throws {@link WebhookTriggerError} `INVALID_RESPONSE` when a static spec is invalid.
  */
-export function compileResponse(spec: ResponseSpec, defaultStatus = 200): CompiledResponse {
-  const render = compileTemplate(spec);
+export function compileResponse(
+  spec: ResponseSpec,
+  defaultStatus = 200,
+  isLiteral?: IsLiteral,
+): CompiledResponse {
+  const render = compileTemplate(spec, isLiteral);
   if (render === undefined) {
     const sent = fromSpec(spec, defaultStatus);
     return { isStatic: true, render: () => ({ ...sent, headers: { ...sent.headers } }) };
   }
   return {
     isStatic: false,
-    render: (scope) => fromSpec(render(scope) as ResponseSpec, defaultStatus),
+    render: (scope) => fromSpec(stringifyHeaders(render(scope) as ResponseSpec), defaultStatus),
   };
 }

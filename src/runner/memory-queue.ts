@@ -93,6 +93,11 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
       queueMicrotask(pump);
     },
     process(next, options = {}) {
+      if (handler) {
+        throw new TypeError(
+          'This memoryQueue already has a handler: give each trigger its own queue.',
+        );
+      }
       handler = next;
       if (options.concurrency !== undefined) {
         concurrency = positiveInteger(options.concurrency, 'concurrency');

@@ -82,6 +82,18 @@ describe('resolveTriggerConfig', () => {
       TypeError,
       /"cors\.origin"/,
     ],
+    [
+      'CORS allowHeaders as a string',
+      { workflow, cors: { origin: '*', allowHeaders: 'x-a' } },
+      TypeError,
+      /"cors\.allowHeaders"/,
+    ],
+    [
+      'a negative CORS max age',
+      { workflow, cors: { origin: '*', maxAgeSeconds: -1 } },
+      TypeError,
+      /"cors\.maxAgeSeconds"/,
+    ],
     ['a clock that is not a function', { workflow, clock: 5 }, TypeError, /"clock"/],
     [
       'an executor without execute()',

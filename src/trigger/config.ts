@@ -29,8 +29,9 @@ export interface LimitsConfig {
    */
   maxBodyBytes?: number;
   /**
-   * How long a run may take. Sync: past it the caller gets 408 (or 202 with `onTimeout: 'accept'`);
-   * both modes: the run's `signal` is aborted.
+   * How long a run may take. Past it, async runs and sync runs with `onTimeout: 'reject'` are
+   * recorded as `timeout` and their `signal` is aborted (the sync caller gets 408); with
+   * `onTimeout: 'accept'` the caller gets 202 and the run goes on.
    * @defaultValue `30000`
    */
   timeoutMs?: number;
@@ -280,10 +281,20 @@ function resolveCors(cors: CorsConfig | undefined): ResolvedCors | undefined {
     fail('cors.origin', 'explicit origins when cors.credentials is true', cors.origin);
   }
   const allowed = new Set(origins);
+  const { allowHeaders, maxAgeSeconds = 600 } = cors;
+  if (
+    allowHeaders !== undefined &&
+    (!Array.isArray(allowHeaders) || allowHeaders.some((h) => typeof h !== 'string'))
+  ) {
+    fail('cors.allowHeaders', 'a list of header names', allowHeaders);
+  }
+  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
+    fail('cors.maxAgeSeconds', 'a non-negative integer', maxAgeSeconds);
+  }
   return {
     allowOrigin: (origin) => (any ? '*' : allowed.has(origin) ? origin : undefined),
-    allowHeaders: cors.allowHeaders?.join(', '),
-    maxAgeSeconds: positive('cors.maxAgeSeconds', cors.maxAgeSeconds, 600),
+    allowHeaders: allowHeaders?.join(', '),
+    maxAgeSeconds,
     credentials: cors.credentials === true,
   };
 }
@@ -320,7 +331,7 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     mode: oneOf('mode', config.mode, ['async', 'sync'], 'async'),
     enabled: config.enabled ?? true,
     methods,
-    allow: [...methods, ...(cors ? ['OPTIONS'] : [])].join(', '),
+    allow: [...new Set([...methods, ...(cors ? ['OPTIONS'] : [])])].join(', '),
     checkAuth:
       config.auth === undefined
         ? undefined

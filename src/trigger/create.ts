@@ -63,6 +63,16 @@ function corsHeaders(config: ResolvedTriggerConfig, origin: string | null | unde
   return headers;
 }
 
+/** Adds CORS headers to a response, merging `Vary` with what the response already varies on. */
+function withCors(sent: SentResponse, cors: Record<string, string> | undefined): SentResponse {
+  if (!cors) return sent;
+  const vary = sent.headers.vary;
+  const headers = { ...sent.headers, ...cors };
+  if (vary && !/(^|,)\s*origin\s*(,|$)/i.test(vary)) headers.vary = `${vary}, Origin`;
+  else if (vary) headers.vary = vary;
+  return { ...sent, headers };
+}
+
 function preflight(config: ResolvedTriggerConfig, incoming: Incoming): SentResponse {
   const headers: Record<string, string> = {
     'access-control-allow-methods': config.allow,
@@ -113,11 +123,14 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     }
     checkContentLength(incoming.header('content-length'), resolved.maxBodyBytes);
     resolved.checkAuth?.(incoming.header);
+    const contentType = incoming.header('content-type');
+    const mediaType = parseMediaType(contentType);
+    const accepted = !resolved.accepts || resolved.accepts(mediaType.essence);
+    // A declared type is refused before reading; an undeclared one only if a body comes.
+    if (!accepted && contentType) throw new WebhookTriggerError('UNSUPPORTED_MEDIA_TYPE');
     const rawBody = await readLimitedBody(incoming.body(), resolved.maxBodyBytes);
-    const mediaType = parseMediaType(incoming.header('content-type'));
-    if (rawBody.byteLength > 0 && resolved.accepts && !resolved.accepts(mediaType.essence)) {
+    if (!accepted && rawBody.byteLength > 0)
       throw new WebhookTriggerError('UNSUPPORTED_MEDIA_TYPE');
-    }
     const body = decodeBody(rawBody, mediaType);
     const headers = incoming.headers();
     const query = parseUrlQuery(incoming.url);
@@ -158,7 +171,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     } catch (error) {
       sent = fromError(error, 'INTERNAL_ERROR');
     }
-    return toResponse(sent, corsHeaders(resolved, incoming.header('origin')));
+    return toResponse(withCors(sent, corsHeaders(resolved, incoming.header('origin'))));
   }
 
   async function close(options: CloseOptions = {}) {

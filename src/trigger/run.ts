@@ -41,6 +41,28 @@ function toExecutionError(error: unknown): ExecutionError {
   return { name: 'Error', message: String(error) };
 }
 
+/** Every string a caller sent that looks like a template: these are rendered as plain text. */
+function templateLikeStrings(context: TriggerContext): Set<string> {
+  const found = new Set<string>();
+  const stack: unknown[] = [
+    context.url,
+    context.params,
+    context.headers,
+    context.query,
+    context.body,
+  ];
+  // Bounded like the parsers: a body is at most limits.maxBodyBytes, so this walk is too.
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (value.includes('{{')) found.add(value);
+    } else if (value !== null && typeof value === 'object') {
+      for (const item of Object.values(value)) stack.push(item);
+    }
+  }
+  return found;
+}
+
 function warn(record: ExecutionRecord, message: string) {
   record.warnings = [...(record.warnings ?? []), message];
 }
@@ -184,7 +206,12 @@ export function createRunner(config: ResolvedTriggerConfig) {
           'respond() takes an object: { status, headers, body }.',
         );
       }
-      return compileResponse(spec).render({ $context: context });
+      let sent: Set<string> | undefined;
+      const isLiteral = (text: string) => {
+        sent ??= templateLikeStrings(context);
+        return sent.has(text);
+      };
+      return compileResponse(spec, 200, isLiteral).render({ $context: context });
     } catch (error) {
       return fromError(error, 'INVALID_RESPONSE');
     }
@@ -219,6 +246,8 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const done = execute(job, run, controller, () => {
       if (config.onTimeout === 'accept') {
         reply(fromValue({ executionId: context.executionId }, 202));
+        // The run outlives the response: edge runtimes must keep it alive.
+        options.waitUntil?.(done);
         return false;
       }
       reply(fromError(new WebhookTriggerError('WORKFLOW_TIMEOUT')));
