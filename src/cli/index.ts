@@ -1,0 +1,71 @@
+import pkg from '../../package.json' with { type: 'json' };
+import { type CliIo, UsageError } from './io.js';
+import { PATHS_HELP, runPaths } from './paths-command.js';
+
+export type { CliIo } from './io.js';
+
+const HELP = `Usage: hookflow <command> [options]
+
+Commands:
+  paths    list the variable paths of an example URL or JSON body
+
+Run "hookflow <command> --help" for a command's options.
+Options: -h, --help (this help), -v, --version (the version)
+`;
+
+const COMMANDS: Record<
+  string,
+  { run: (args: string[], io: CliIo) => Promise<number>; help: string }
+> = {
+  paths: { run: runPaths, help: PATHS_HELP },
+};
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
+/**
+ * Runs the `hookflow` command line with `argv` (without `node` and the script path).
+ *
+ * @returns the exit code: 0 success, 1 bad input, 2 bad usage.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    io.stderr.write(HELP);
+    return 2;
+  }
+  if (name === '-h' || name === '--help') {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (name === '-v' || name === '--version') {
+    io.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  if (name === 'help') {
+    const command = args[0] === undefined ? undefined : COMMANDS[args[0]];
+    io.stdout.write(command?.help ?? HELP);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`hookflow: unknown command "${name}". Run "hookflow --help".\n`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    const usage =
+      error instanceof UsageError ||
+      (error instanceof TypeError &&
+        String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'));
+    io.stderr.write(
+      usage
+        ? `hookflow ${name}: ${oneLine(error)}. Run "hookflow ${name} --help".\n`
+        : `hookflow ${name}: ${oneLine(error)}\n`,
+    );
+    return usage ? 2 : 1;
+  }
+}
