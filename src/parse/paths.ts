@@ -45,15 +45,6 @@ function keySuffix(key: string): string {
   return IDENTIFIER.test(key) ? `.${key}` : `["${key.replace(/[\\"]/g, '\\$&')}"]`;
 }
 
-/**
- * Appends one object key to a path: `.key` for identifiers, `["key"]` for anything else (dots,
- * spaces, brackets, numeric-looking keys).
- */
-export function joinKey(parent: string, key: string): string {
-  const suffix = keySuffix(key);
-  return parent === '' && suffix.charCodeAt(0) === 46 ? key : parent + suffix;
-}
-
 /** Deep union of array elements for `arrays: 'merge'`: first value wins, objects and arrays merge. */
 function mergeElements(elements: readonly unknown[]): unknown {
   let merged: unknown;
@@ -73,68 +64,77 @@ function mergeTwo(a: unknown, b: unknown): unknown {
   return out;
 }
 
+// Real payloads repeat the same keys and indexes thousands of times, and successive calls see the
+// same keys again: each suffix is built once per process (bounded, so hostile keys cannot grow it).
+const KEY_SUFFIXES = new Map<string, string>();
+const MAX_CACHED_KEYS = 65_536;
+const INDEX_SUFFIXES: string[] = [];
+
+function suffixOf(key: string): string {
+  let suffix = KEY_SUFFIXES.get(key);
+  if (suffix === undefined) {
+    suffix = keySuffix(key);
+    if (KEY_SUFFIXES.size < MAX_CACHED_KEYS) KEY_SUFFIXES.set(key, suffix);
+  }
+  return suffix;
+}
+
+interface Walk {
+  out: PathEntry[];
+  arrays: 'index' | 'first' | 'merge';
+  maxDepth: number;
+}
+
+function push(walk: Walk, path: string, value: unknown, depth: number) {
+  if (value === null) {
+    walk.out.push({ path, type: 'null', example: value });
+  } else if (typeof value === 'object') {
+    walk.out.push({ path, type: Array.isArray(value) ? 'array' : 'object', example: value });
+    visit(walk, value, path, depth + 1);
+  } else {
+    walk.out.push({ path, type: typeOf(value), example: value });
+  }
+}
+
+function visit(walk: Walk, value: object, path: string, depth: number) {
+  if (depth > walk.maxDepth) {
+    throw new RangeError(`The example is nested deeper than ${walk.maxDepth} levels (maxDepth).`);
+  }
+  if (Array.isArray(value)) {
+    const { arrays } = walk;
+    const elements =
+      arrays === 'merge' ? [mergeElements(value)] : arrays === 'first' ? value.slice(0, 1) : value;
+    for (let i = 0; i < elements.length; i++) {
+      const element: unknown = elements[i];
+      if (element === undefined) continue;
+      INDEX_SUFFIXES[i] ??= `[${i}]`;
+      push(walk, path + INDEX_SUFFIXES[i], element, depth);
+    }
+    return;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    // Paths through these keys never resolve (getPath refuses them), so they are not listed.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    const element = (value as Record<string, unknown>)[key];
+    if (element === undefined) continue;
+    const suffix = suffixOf(key);
+    push(walk, path === '' && suffix.charCodeAt(0) === 46 ? key : path + suffix, element, depth);
+  }
+}
+
 /**
  * Lists every variable path of an already parsed example, depth-first, parents before children.
  */
 export function collectPaths(root: unknown, options: PathsOptions = {}): PathEntry[] {
-  const arrays = options.arrays ?? 'index';
   const maxDepth = options.maxDepth ?? 256;
   if (!Number.isInteger(maxDepth) || maxDepth < 1) {
     throw new RangeError(`maxDepth must be a positive integer, received ${String(maxDepth)}`);
   }
-  const out: PathEntry[] = [];
-  // Real payloads repeat the same keys and indexes thousands of times: build each suffix once.
-  const suffixes = new Map<string, string>();
-  const indexes: string[] = [];
-
-  function push(path: string, value: unknown, depth: number) {
-    if (value === null) {
-      out.push({ path, type: 'null', example: value });
-    } else if (typeof value === 'object') {
-      out.push({ path, type: Array.isArray(value) ? 'array' : 'object', example: value });
-      visit(value, path, depth + 1);
-    } else {
-      out.push({ path, type: typeOf(value), example: value });
-    }
-  }
-
-  function visit(value: object, path: string, depth: number) {
-    if (depth > maxDepth) {
-      throw new RangeError(`The example is nested deeper than ${maxDepth} levels (maxDepth).`);
-    }
-    if (Array.isArray(value)) {
-      const elements =
-        arrays === 'merge'
-          ? [mergeElements(value)]
-          : arrays === 'first'
-            ? value.slice(0, 1)
-            : value;
-      for (let i = 0; i < elements.length; i++) {
-        const element: unknown = elements[i];
-        if (element === undefined) continue;
-        indexes[i] ??= `[${i}]`;
-        push(path + indexes[i], element, depth);
-      }
-      return;
-    }
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      // Paths through these keys never resolve (getPath refuses them), so they are not listed.
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-      const element = (value as Record<string, unknown>)[key];
-      if (element === undefined) continue;
-      let suffix = suffixes.get(key);
-      if (suffix === undefined) {
-        suffix = keySuffix(key);
-        if (suffixes.size < 65_536) suffixes.set(key, suffix);
-      }
-      push(path === '' && suffix.charCodeAt(0) === 46 ? key : path + suffix, element, depth);
-    }
-  }
-
-  if (root !== null && typeof root === 'object') visit(root, '', 1);
-  return out;
+  const walk: Walk = { out: [], arrays: options.arrays ?? 'index', maxDepth };
+  if (root !== null && typeof root === 'object') visit(walk, root, '', 1);
+  return walk.out;
 }
 
 /**
