@@ -94,3 +94,33 @@ describe('pluggable parts', () => {
     expect(ran).toBe(true);
   });
 });
+
+describe('trigger.close validation', () => {
+  it('refuses a negative timeout without starting to shut down', async () => {
+    const trigger = createWebhookTrigger({ workflow: () => {} });
+    await expect(trigger.close({ timeoutMs: -1 })).rejects.toThrow(RangeError);
+    expect((await trigger(post({}))).status).toBe(200);
+    await trigger.close();
+  });
+});
+
+describe('sync runs on edge runtimes', () => {
+  it('hands every sync run to waitUntil, so work after respond() is kept alive', async () => {
+    const kept: Promise<unknown>[] = [];
+    let finished = false;
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: async (_ctx, run) => {
+        run.respond({ status: 202 });
+        await sleep(20);
+        finished = true;
+      },
+    });
+    const res = await trigger(post({}), { waitUntil: (p) => kept.push(p) });
+    expect(res.status).toBe(202);
+    expect(kept).toHaveLength(1);
+    expect(finished).toBe(false);
+    await kept[0];
+    expect(finished).toBe(true);
+  });
+});

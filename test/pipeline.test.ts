@@ -641,6 +641,21 @@ describe('createWebhookTrigger: details', () => {
     expect(() => createWebhookTrigger({ workflow: noop, queue })).toThrow(/already has a handler/);
   });
 
+  it('leaves out null header values and varies on Origin for disallowed origins too', async () => {
+    const trigger = createWebhookTrigger({
+      workflow: noop,
+      cors: { origin: ['https://a.example'] },
+      response: {
+        headers: { 'x-none': null as unknown as string, 'x-tpl': '{{$context.body.none}}' },
+      },
+    });
+    const res = await trigger(post({}, { headers: { origin: 'https://b.example' } }));
+    expect(res.headers.has('x-none')).toBe(false);
+    expect(res.headers.get('x-tpl')).toBe('');
+    expect(res.headers.get('vary')).toBe('Origin');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('hands a sync run that outlives its 202 to waitUntil', async () => {
     const kept: Promise<unknown>[] = [];
     const trigger = createWebhookTrigger({

@@ -233,3 +233,29 @@ describe('request data is never a template', () => {
     expect(Object.getPrototypeOf(Object.assign({}, body))).toBe(Object.prototype);
   });
 });
+
+describe('request data is never a template, even when the workflow builds strings from it', () => {
+  it('sends concatenated or split caller strings as text', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (ctx, run) => {
+        const body = ctx.body as { name: string; open: string; rest: string };
+        run.respond({ body: { greeting: `Hi ${body.name}`, joined: `${body.open}${body.rest}` } });
+      },
+    });
+    const res = await trigger(
+      post(
+        {
+          name: '{{$context.headers.authorization}}',
+          open: '{{',
+          rest: '$context.headers.authorization}}',
+        },
+        { headers: { authorization: 'Bearer top-secret' } },
+      ),
+    );
+    expect(await res.json()).toEqual({
+      greeting: 'Hi {{$context.headers.authorization}}',
+      joined: '{{$context.headers.authorization}}',
+    });
+  });
+});

@@ -19,6 +19,10 @@ describe('pathsFromUrl', () => {
     ['https://example.com/hook', []],
     ['https://example.com/hook?x=1#frag=2', ['x']],
     ['?a%20b=1&c.d=2', ['["a b"]', '["c.d"]']],
+    ['http://x/a=b', []],
+    ['/api/hook?x=1', ['x']],
+    ['http://x/#/route?a=1', []],
+    ['a=1#b=2', ['a']],
   ])('lists the paths of %s', (example, expected) => {
     expect(paths(pathsFromUrl(example))).toEqual(expected);
   });
@@ -76,6 +80,10 @@ describe('pathsFromJson', () => {
     ['a parsed value', { a: [1, [2]] }, ['a', 'a[0]', 'a[1]', 'a[1][0]']],
   ])('lists %s', (_name, example, expected, options) => {
     expect(paths(pathsFromJson(example, options))).toEqual(expected);
+  });
+
+  it('refuses an unknown arrays mode', () => {
+    expect(() => pathsFromJson('[1]', { arrays: 'all' as 'index' })).toThrow(RangeError);
   });
 
   it('reports malformed JSON as a SyntaxError with its position', () => {

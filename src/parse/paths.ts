@@ -132,7 +132,11 @@ export function collectPaths(root: unknown, options: PathsOptions = {}): PathEnt
   if (!Number.isInteger(maxDepth) || maxDepth < 1) {
     throw new RangeError(`maxDepth must be a positive integer, received ${String(maxDepth)}`);
   }
-  const walk: Walk = { out: [], arrays: options.arrays ?? 'index', maxDepth };
+  const arrays = options.arrays ?? 'index';
+  if (arrays !== 'index' && arrays !== 'first' && arrays !== 'merge') {
+    throw new RangeError(`arrays must be 'index', 'first' or 'merge', received ${String(arrays)}`);
+  }
+  const walk: Walk = { out: [], arrays, maxDepth };
   if (root !== null && typeof root === 'object') visit(walk, root, '', 1);
   return walk.out;
 }
@@ -172,10 +176,12 @@ export function pathsFromUrl(example: string, options?: PathsOptions): PathEntry
   if (typeof example !== 'string') {
     throw new TypeError(`pathsFromUrl expects a URL or query string, received ${typeof example}`);
   }
-  const start = example.indexOf('?');
-  let query = start === -1 ? example : example.slice(start + 1);
-  // A bare URL without "?" has no query; a string with "=" and no scheme is a bare query.
-  if (start === -1 && !query.includes('=')) query = '';
-  const hash = query.indexOf('#');
-  return collectPaths(parseQueryString(hash === -1 ? query : query.slice(0, hash)), options);
+  // The fragment is not part of the query, even when it holds a "?" (`/#/route?a=1`).
+  const hash = example.indexOf('#');
+  const text = hash === -1 ? example : example.slice(0, hash);
+  const start = text.indexOf('?');
+  // Without "?", a URL or path has no query; anything else is a bare query such as `a=1&b=2`.
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || text.startsWith('/');
+  const query = start !== -1 ? text.slice(start + 1) : isUrl ? '' : text;
+  return collectPaths(parseQueryString(query), options);
 }

@@ -9,6 +9,16 @@ export interface JsonSchemaOptions {
   maxDepth?: number;
 }
 
+/** Adds an own property even for keys such as `__proto__`, which `=` would not create. */
+function setOwn(target: Record<string, JsonSchema>, key: string, value: JsonSchema) {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
 function schemaOf(value: unknown, depth: number, maxDepth: number): JsonSchema {
   if (depth > maxDepth)
     throw new RangeError(`The example is nested deeper than ${maxDepth} levels (maxDepth).`);
@@ -23,7 +33,7 @@ function schemaOf(value: unknown, depth: number, maxDepth: number): JsonSchema {
   if (typeof value === 'object') {
     const properties: Record<string, JsonSchema> = {};
     for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) properties[key] = schemaOf(item, depth + 1, maxDepth);
+      if (item !== undefined) setOwn(properties, key, schemaOf(item, depth + 1, maxDepth));
     }
     return { type: 'object', properties, required: Object.keys(properties) };
   }
@@ -45,10 +55,11 @@ function uniteSame(a: JsonSchema, b: JsonSchema): JsonSchema {
   if (a.type === 'object') {
     const pa = a.properties as Record<string, JsonSchema>;
     const pb = b.properties as Record<string, JsonSchema>;
-    const properties: Record<string, JsonSchema> = { ...pa };
+    const properties: Record<string, JsonSchema> = {};
+    for (const [key, schema] of Object.entries(pa)) setOwn(properties, key, schema);
     for (const [key, schema] of Object.entries(pb)) {
-      const existing = properties[key];
-      properties[key] = existing ? unite([existing, schema]) : schema;
+      const existing = Object.hasOwn(properties, key) ? properties[key] : undefined;
+      setOwn(properties, key, existing ? unite([existing, schema]) : schema);
     }
     const inB = new Set(b.required as string[]);
     return {

@@ -32,7 +32,9 @@ function toHeaders(headers: unknown): Record<string, string> {
   if (typeof headers !== 'object') throw invalid('Response headers must be an object.');
   for (const [name, raw] of Object.entries(headers)) {
     if (raw === undefined || raw === null) continue;
-    const value = typeof raw === 'string' ? raw : String(raw);
+    // Objects (from templates such as "{{$context.body.order}}") are sent as JSON, not [object Object].
+    const value =
+      typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
     if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
       throw invalid(`Response header "${HEADER_NAME.test(name) ? name : '?'}" is not valid.`);
     }

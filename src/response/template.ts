@@ -107,14 +107,6 @@ export function renderTemplate(value: unknown, scope: TemplateScope): unknown {
   return render ? render(scope) : value;
 }
 
-/** Header values that templates rendered as objects are sent as JSON, not `[object Object]`. */
-function stringifyHeaders(spec: ResponseSpec): ResponseSpec {
-  if (!spec.headers || typeof spec.headers !== 'object') return spec;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(spec.headers)) headers[name] = toText(value);
-  return { ...spec, headers };
-}
-
 /** A response spec compiled once: `render` gives the response to send for a scope. */
 export interface CompiledResponse {
   /** `true` when the spec holds no templates (the same response every time). */
@@ -141,6 +133,6 @@ export function compileResponse(
   }
   return {
     isStatic: false,
-    render: (scope) => fromSpec(stringifyHeaders(render(scope) as ResponseSpec), defaultStatus),
+    render: (scope) => fromSpec(render(scope) as ResponseSpec, defaultStatus),
   };
 }

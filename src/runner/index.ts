@@ -1,4 +1,4 @@
-export { waitUntilDeadline } from './deadline.js';
+export { resolveCloseTimeout, waitUntilDeadline } from './deadline.js';
 export type { MemoryExecutionStoreConfig } from './execution-store.js';
 export { memoryExecutionStore } from './execution-store.js';
 export { workflowExecutor } from './executor.js';

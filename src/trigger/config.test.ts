@@ -91,7 +91,7 @@ describe('resolveTriggerConfig', () => {
     [
       'a negative CORS max age',
       { workflow, cors: { origin: '*', maxAgeSeconds: -1 } },
-      TypeError,
+      RangeError,
       /"cors\.maxAgeSeconds"/,
     ],
     ['a clock that is not a function', { workflow, clock: 5 }, TypeError, /"clock"/],

@@ -30,8 +30,9 @@ export interface LimitsConfig {
   maxBodyBytes?: number;
   /**
    * How long a run may take. Past it, async runs and sync runs with `onTimeout: 'reject'` are
-   * recorded as `timeout` and their `signal` is aborted (the sync caller gets 408); with
-   * `onTimeout: 'accept'` the caller gets 202 and the run goes on.
+   * recorded as `timeout` and their `signal` is aborted (a sync caller not yet answered gets 408);
+   * with `onTimeout: 'accept'` a caller not yet answered gets 202 and the run goes on. Sync runs
+   * are handed to the caller's `waitUntil`, so edge runtimes keep work after the response alive.
    * @defaultValue `30000`
    */
   timeoutMs?: number;
@@ -133,6 +134,7 @@ export interface ResolvedTriggerConfig {
 
 /** CORS settings resolved once. */
 export interface ResolvedCors {
+  anyOrigin: boolean;
   allowOrigin: (origin: string) => string | undefined;
   allowHeaders: string | undefined;
   maxAgeSeconds: number;
@@ -288,10 +290,14 @@ function resolveCors(cors: CorsConfig | undefined): ResolvedCors | undefined {
   ) {
     fail('cors.allowHeaders', 'a list of header names', allowHeaders);
   }
-  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
-    fail('cors.maxAgeSeconds', 'a non-negative integer', maxAgeSeconds);
+  if (!Number.isInteger(maxAgeSeconds)) fail('cors.maxAgeSeconds', 'an integer', maxAgeSeconds);
+  if (maxAgeSeconds < 0) {
+    throw new RangeError(
+      `createWebhookTrigger: option "cors.maxAgeSeconds" must be 0 or more, received ${maxAgeSeconds}`,
+    );
   }
   return {
+    anyOrigin: any,
     allowOrigin: (origin) => (any ? '*' : allowed.has(origin) ? origin : undefined),
     allowHeaders: allowHeaders?.join(', '),
     maxAgeSeconds,

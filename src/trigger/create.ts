@@ -9,6 +9,7 @@ import {
 import type { SentResponse } from '../response/index.js';
 import { fromError, toResponse, WebhookTriggerError } from '../response/index.js';
 import type { CloseOptions, ExecutionStore, TriggerContext } from '../runner/index.js';
+import { resolveCloseTimeout } from '../runner/index.js';
 import type { ResolvedTriggerConfig, TriggerMode, WebhookTriggerConfig } from './config.js';
 import { resolveTriggerConfig } from './config.js';
 import type { Incoming } from './incoming.js';
@@ -53,8 +54,10 @@ export interface WebhookTrigger {
 }
 
 function corsHeaders(config: ResolvedTriggerConfig, origin: string | null | undefined) {
-  const allowed = config.cors && origin ? config.cors.allowOrigin(origin) : undefined;
-  if (!config.cors || allowed === undefined) return undefined;
+  if (!config.cors) return undefined;
+  const allowed = origin ? config.cors.allowOrigin(origin) : undefined;
+  // With a list of origins the answer depends on Origin, allowed or not: caches must know.
+  if (allowed === undefined) return config.cors.anyOrigin ? undefined : { vary: 'Origin' };
   const headers: Record<string, string> = {
     'access-control-allow-origin': allowed,
     vary: 'Origin',
@@ -105,7 +108,13 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
   const resolved = resolveTriggerConfig(config);
   const runner = createRunner(resolved);
   let closing = false;
-  resolved.queue.process(runner.processJob);
+  try {
+    resolved.queue.process(runner.processJob);
+  } catch (error) {
+    throw new TypeError(
+      `createWebhookTrigger: option "queue" is invalid: ${(error as Error).message}`,
+    );
+  }
 
   /** The pipeline, top to bottom; every failure is a thrown {@link WebhookTriggerError}. */
   async function handleDelivery(incoming: Incoming, options: TriggerCallOptions) {
@@ -175,6 +184,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
   }
 
   async function close(options: CloseOptions = {}) {
+    resolveCloseTimeout(options);
     closing = true;
     await Promise.all([resolved.queue.close(options), runner.close(options)]);
   }

@@ -41,8 +41,11 @@ function toExecutionError(error: unknown): ExecutionError {
   return { name: 'Error', message: String(error) };
 }
 
-/** Every string a caller sent that looks like a template: these are rendered as plain text. */
-function templateLikeStrings(context: TriggerContext): Set<string> {
+/**
+ * Every string a caller sent that holds template delimiters. A spec string containing one of them
+ * (whole, or built from it, or from pieces split across fields) is sent as plain text.
+ */
+function templateLikeStrings(context: TriggerContext): string[] {
   const found = new Set<string>();
   const stack: unknown[] = [
     context.url,
@@ -55,12 +58,12 @@ function templateLikeStrings(context: TriggerContext): Set<string> {
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === 'string') {
-      if (value.includes('{{')) found.add(value);
+      if (value.includes('{{') || value.includes('}}')) found.add(value);
     } else if (value !== null && typeof value === 'object') {
       for (const item of Object.values(value)) stack.push(item);
     }
   }
-  return found;
+  return [...found];
 }
 
 function warn(record: ExecutionRecord, message: string) {
@@ -206,10 +209,10 @@ export function createRunner(config: ResolvedTriggerConfig) {
           'respond() takes an object: { status, headers, body }.',
         );
       }
-      let sent: Set<string> | undefined;
+      let sent: string[] | undefined;
       const isLiteral = (text: string) => {
         sent ??= templateLikeStrings(context);
-        return sent.has(text);
+        return sent.some((piece) => text.includes(piece));
       };
       return compileResponse(spec, 200, isLiteral).render({ $context: context });
     } catch (error) {
@@ -246,8 +249,6 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const done = execute(job, run, controller, () => {
       if (config.onTimeout === 'accept') {
         reply(fromValue({ executionId: context.executionId }, 202));
-        // The run outlives the response: edge runtimes must keep it alive.
-        options.waitUntil?.(done);
         return false;
       }
       reply(fromError(new WebhookTriggerError('WORKFLOW_TIMEOUT')));
@@ -264,6 +265,8 @@ export function createRunner(config: ResolvedTriggerConfig) {
       finish(record, outcome);
       await save(record);
     });
+    // Work after respond() or after a 202 outlives the response: edge runtimes must keep it alive.
+    options.waitUntil?.(done);
     const entry = { done, controller };
     syncRuns.add(entry);
     void done.finally(() => syncRuns.delete(entry));
