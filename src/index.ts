@@ -28,9 +28,11 @@ export {
   WebhookTriggerError,
 } from './response/index.js';
 export type {
+  AttemptRecord,
   Awaitable,
   BackoffConfig,
   CloseOptions,
+  DedupeStore,
   EnqueueOptions,
   ExecutionError,
   ExecutionQuery,
@@ -41,6 +43,7 @@ export type {
   Job,
   JobHandler,
   JobInfo,
+  MemoryDedupeStoreConfig,
   MemoryExecutionStoreConfig,
   MemoryQueueConfig,
   Queue,
@@ -49,12 +52,22 @@ export type {
   TriggerContext,
   Workflow,
 } from './runner/index.js';
-export { memoryExecutionStore, memoryQueue, workflowExecutor } from './runner/index.js';
+export {
+  isNonRetryableError,
+  memoryDedupeStore,
+  memoryExecutionStore,
+  memoryQueue,
+  NonRetryableError,
+  workflowExecutor,
+} from './runner/index.js';
 export type {
   CorsConfig,
+  DedupeConfig,
   LimitsConfig,
   RequestFieldsConfig,
+  RetryConfig,
   TriggerCallOptions,
+  TriggerHooks,
   TriggerMode,
   WebhookTrigger,
   WebhookTriggerConfig,

@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   INVALID_BODY: 400,
   /** Required `request.*` fields are absent; the message lists them. */
   MISSING_FIELDS: 400,
+  /** The same delivery (by dedupe key) is still being handled; retry after `Retry-After`. */
+  DELIVERY_IN_PROGRESS: 409,
   /** The queue has no room; retry after `Retry-After`. */
   QUEUE_FULL: 503,
   /** The queue could not accept the delivery; retry after `Retry-After`. */
@@ -46,6 +48,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   UNSUPPORTED_MEDIA_TYPE: 'This content type is not accepted by this webhook.',
   INVALID_BODY: 'The request body could not be parsed.',
   MISSING_FIELDS: 'Required fields are missing.',
+  DELIVERY_IN_PROGRESS: 'This delivery is still being handled; retry later.',
   QUEUE_FULL: 'Too many deliveries are waiting; retry later.',
   QUEUE_UNAVAILABLE: 'The delivery could not be queued; retry later.',
   SHUTTING_DOWN: 'This webhook is shutting down; retry later.',

@@ -1,13 +1,18 @@
 export { resolveCloseTimeout, waitUntilDeadline } from './deadline.js';
+export type { MemoryDedupeStoreConfig } from './dedupe-store.js';
+export { memoryDedupeStore } from './dedupe-store.js';
 export type { MemoryExecutionStoreConfig } from './execution-store.js';
 export { memoryExecutionStore } from './execution-store.js';
 export { workflowExecutor } from './executor.js';
 export type { MemoryQueueConfig } from './memory-queue.js';
 export { memoryQueue } from './memory-queue.js';
+export { backoffDelay, isNonRetryableError, NonRetryableError, shouldRetry } from './retry.js';
 export type {
+  AttemptRecord,
   Awaitable,
   BackoffConfig,
   CloseOptions,
+  DedupeStore,
   EnqueueOptions,
   ExecutionError,
   ExecutionQuery,

@@ -1,5 +1,6 @@
 import { WebhookTriggerError } from '../response/errors.js';
 import { waitUntilDeadline } from './deadline.js';
+import { backoffDelay, shouldRetry } from './retry.js';
 import type { CloseOptions, EnqueueOptions, Job, JobHandler, Queue } from './types.js';
 
 /** Options of {@link memoryQueue}. */
@@ -7,9 +8,9 @@ export interface MemoryQueueConfig {
   /** How many jobs run at once. @defaultValue `16` */
   concurrency?: number;
   /**
-   * How many jobs may wait; past it `enqueue` fails with `QUEUE_FULL` (the trigger answers 503 with
-   * `Retry-After`, so the sender retries later instead of being told "accepted").
-   * @defaultValue `10000`
+   * How many jobs may wait (retries included); past it `enqueue` fails with `QUEUE_FULL` (the
+   * trigger answers 503 with `Retry-After`, so the sender retries later instead of being told
+   * "accepted"). @defaultValue `10000`
    */
   maxQueued?: number;
 }
@@ -17,6 +18,7 @@ export interface MemoryQueueConfig {
 interface Entry {
   job: Job;
   options: EnqueueOptions;
+  attempt: number;
 }
 
 function positiveInteger(value: number, option: string): number {
@@ -27,9 +29,9 @@ function positiveInteger(value: number, option: string): number {
 }
 
 /**
- * The embedded in-process {@link Queue}: FIFO, a concurrency limit, and a bound on waiting jobs
- * (backpressure as 503 rather than unbounded memory). Jobs live in this process only: use a
- * distributed queue when deliveries must survive a restart.
+ * The embedded in-process {@link Queue}: FIFO, a concurrency limit, retries with backoff, and a
+ * bound on waiting jobs (backpressure as 503 rather than unbounded memory). Jobs live in this
+ * process only: use a distributed queue when deliveries must survive a restart.
  *
  * @param config - `concurrency` and `maxQueued`.
  * @returns the queue.
@@ -47,10 +49,13 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   let handler: JobHandler | undefined;
   let closed = false;
   const running = new Set<AbortController>();
+  const retries = new Map<ReturnType<typeof setTimeout>, Entry>();
   let idle: (() => void) | undefined;
 
+  const queued = () => waiting.length - head + retries.size;
+
   function settleIdle() {
-    if (idle && running.size === 0 && head === waiting.length) idle();
+    if (idle && running.size === 0 && queued() === 0) idle();
   }
 
   function pump() {
@@ -66,34 +71,58 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
     settleIdle();
   }
 
+  function retry(entry: Entry) {
+    const delay = backoffDelay(entry.options.backoff, entry.attempt);
+    const next = { ...entry, attempt: entry.attempt + 1 };
+    const timer = setTimeout(() => {
+      retries.delete(timer);
+      waiting.push(next);
+      pump();
+    }, delay);
+    retries.set(timer, next);
+  }
+
   function start(run: JobHandler, entry: Entry) {
     const controller = new AbortController();
+    const attempts = entry.options.attempts ?? 1;
     running.add(controller);
-    // A handler that throws is a failed attempt; it must never become an unhandled rejection.
+    // A rejection is a failed attempt: retried while attempts remain, never an unhandled rejection.
     Promise.resolve()
-      .then(() => run(entry.job, { attempt: 1, signal: controller.signal }))
-      .catch(() => {})
+      .then(() => run(entry.job, { attempt: entry.attempt, attempts, signal: controller.signal }))
+      .then(undefined, (error: unknown) => {
+        if (!closed || idle) {
+          if (shouldRetry(error, entry.attempt, attempts)) retry(entry);
+        }
+      })
       .finally(() => {
         running.delete(controller);
         pump();
       });
   }
 
+  function dropWaiting() {
+    waiting = [];
+    head = 0;
+    for (const timer of retries.keys()) clearTimeout(timer);
+    retries.clear();
+  }
+
   return {
     capabilities: { distributed: false, waitForResult: false, deadLetter: false },
     async enqueue(job, options) {
-      if (closed)
+      if (closed) {
         throw new WebhookTriggerError('SHUTTING_DOWN', undefined, {
           headers: { 'retry-after': '5' },
         });
-      if (waiting.length - head >= maxQueued) {
+      }
+      if (queued() >= maxQueued) {
         throw new WebhookTriggerError('QUEUE_FULL', undefined, { headers: { 'retry-after': '1' } });
       }
-      waiting.push({ job, options });
+      waiting.push({ job, options, attempt: 1 });
       queueMicrotask(pump);
     },
     process(next, options = {}) {
-      if (handler) {
+      if (handler && handler !== next) {
         throw new TypeError(
           'This memoryQueue already has a handler: give each trigger its own queue.',
         );
@@ -106,18 +135,15 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
     },
     async close(options: CloseOptions = {}) {
       closed = true;
-      if (options.drain === false) {
-        waiting = [];
-        head = 0;
-      }
+      if (options.drain === false) dropWaiting();
       const drained = new Promise<void>((resolve) => {
         idle = resolve;
       });
       settleIdle();
       const late = await waitUntilDeadline(drained, options);
+      idle = undefined;
       if (late) {
-        waiting = [];
-        head = 0;
+        dropWaiting();
         for (const controller of running)
           controller.abort(new WebhookTriggerError('SHUTTING_DOWN'));
       }

@@ -73,8 +73,15 @@ export interface Executor {
 export interface BackoffConfig {
   /** `fixed`: the same delay each time; `exponential`: doubled after each attempt. */
   type: 'fixed' | 'exponential';
-  /** The first delay. */
+  /** The first delay, in milliseconds. */
   delayMs: number;
+  /** The longest delay, in milliseconds. @defaultValue no cap */
+  maxDelayMs?: number;
+  /**
+   * Spreads each delay randomly between `(1 − jitter) × delay` and `delay` (`true` = 1), so that
+   * retries of many deliveries do not all arrive at once. @defaultValue `0`
+   */
+  jitter?: number | boolean;
 }
 
 /** Options of {@link Queue.enqueue}. */
@@ -91,6 +98,8 @@ export interface EnqueueOptions {
 export interface JobInfo {
   /** Which attempt this is, from 1. */
   attempt: number;
+  /** How many attempts the job has in all. */
+  attempts: number;
   /** Aborted when the queue closes past its drain timeout. */
   signal: AbortSignal;
 }
@@ -147,6 +156,22 @@ export interface ExecutionError {
   code?: string;
 }
 
+/** One attempt of a run, as kept on its record. */
+export interface AttemptRecord {
+  /** Which attempt, from 1. */
+  attempt: number;
+  /** When it started, ISO 8601. */
+  startedAt: string;
+  /** When it ended, ISO 8601. */
+  finishedAt?: string;
+  /** How long it took, in milliseconds. */
+  durationMs?: number;
+  /** How it ended. */
+  status?: 'resolved' | 'failed' | 'timeout';
+  /** Why it failed. */
+  error?: ExecutionError;
+}
+
 /** The record of one run. */
 export interface ExecutionRecord {
   /** The execution id. */
@@ -175,6 +200,8 @@ export interface ExecutionRecord {
   response?: SentResponse;
   /** Things worth knowing that did not fail the run, such as a second `respond()` call. */
   warnings?: string[];
+  /** Every attempt so far, oldest first, with its timings and error. */
+  history?: AttemptRecord[];
 }
 
 /** A query over execution records; newest first. */
@@ -195,4 +222,19 @@ export interface ExecutionStore {
   get(id: string): Awaitable<ExecutionRecord | undefined>;
   /** Records, newest first. */
   list(query?: ExecutionQuery): Awaitable<ExecutionRecord[]>;
+}
+
+/**
+ * Remembers delivery keys and the first response to each, so that a repeated delivery is answered
+ * with the same response instead of running again.
+ */
+export interface DedupeStore {
+  /** Claims `key` for `ttlSeconds`; `false` when it is already claimed (a duplicate). */
+  claim(key: string, ttlSeconds: number): Awaitable<boolean>;
+  /** Gives a claim up, so that a retry of the delivery can run (its first try was not accepted). */
+  release(key: string): Awaitable<void>;
+  /** Keeps the response sent for a claimed key, for replay. */
+  remember(key: string, response: SentResponse): Awaitable<void>;
+  /** The response remembered for `key`, if any. */
+  recall(key: string): Awaitable<SentResponse | undefined>;
 }

@@ -1,9 +1,23 @@
 import type { FieldConfig, ResolvedField } from '../parse/index.js';
-import { createMediaTypeMatcher, resolveField } from '../parse/index.js';
+import { createMediaTypeMatcher, getPath, resolveField } from '../parse/index.js';
 import type { CompiledResponse, ResponseSpec } from '../response/index.js';
 import { compileResponse, isWebhookTriggerError } from '../response/index.js';
-import type { ExecutionStore, Executor, Queue, Workflow } from '../runner/index.js';
-import { memoryExecutionStore, memoryQueue, workflowExecutor } from '../runner/index.js';
+import type {
+  BackoffConfig,
+  DedupeStore,
+  ExecutionRecord,
+  ExecutionStore,
+  Executor,
+  Queue,
+  TriggerContext,
+  Workflow,
+} from '../runner/index.js';
+import {
+  memoryDedupeStore,
+  memoryExecutionStore,
+  memoryQueue,
+  workflowExecutor,
+} from '../runner/index.js';
 import type { AuthCheck, AuthConfig } from '../verify/index.js';
 import { createAuthCheck } from '../verify/index.js';
 
@@ -48,6 +62,40 @@ export interface CorsConfig {
   maxAgeSeconds?: number;
   /** Allow credentials (cookies, HTTP auth); needs explicit origins. @defaultValue `false` */
   credentials?: boolean;
+}
+
+/** Retries of async runs. */
+export interface RetryConfig {
+  /** How many attempts in all, first included (1–100). @defaultValue `3` */
+  attempts?: number;
+  /** Delays between attempts. @defaultValue `{ type: 'exponential', delayMs: 1000, maxDelayMs: 60000, jitter: 0.2 }` */
+  backoff?: BackoffConfig;
+}
+
+/** Callbacks for host logging, metrics and dead-letter handling. Errors they throw are ignored. */
+export interface TriggerHooks {
+  /** Called on every status change of every execution, with a copy of its record. */
+  onExecution?(record: ExecutionRecord): void;
+  /**
+   * Called when an async run will not be tried again (attempts exhausted, a `NonRetryableError`, or
+   * still waiting when `close()` gave up): persist or alert here.
+   */
+  onDeadLetter?(record: ExecutionRecord): void;
+}
+
+/** Repeated deliveries answered with the first response instead of running again. */
+export interface DedupeConfig {
+  /**
+   * What identifies a delivery: a header name (`'x-github-delivery'`, `'webhook-id'`,
+   * `'idempotency-key'`), a context path starting with `body.`, `query.`, `headers.`, `params.` or
+   * `vars.` (`'body.id'`), or a function of the context. Deliveries without a key are never
+   * deduplicated: identical pings are legitimate.
+   */
+  key: string | ((ctx: TriggerContext) => string | number | undefined | null);
+  /** How long a key is remembered. @defaultValue `86400` (one day) */
+  ttlSeconds?: number;
+  /** Where keys and first responses are kept. @defaultValue `memoryDedupeStore()` on the trigger's clock */
+  store?: DedupeStore;
 }
 
 /**
@@ -107,6 +155,12 @@ export interface WebhookTriggerConfig {
   queue?: Queue;
   /** Where execution records are kept. @defaultValue `memoryExecutionStore()` */
   executions?: ExecutionStore;
+  /** Async mode: retry failed runs with backoff, then dead-letter them. @defaultValue one attempt */
+  retry?: RetryConfig;
+  /** Callbacks on execution status changes and dead letters. */
+  hooks?: TriggerHooks;
+  /** Answer repeated deliveries with the first response instead of running again. */
+  dedupe?: DedupeConfig;
 }
 
 /** The config after validation, with every default applied and everything compiled once. */
@@ -130,6 +184,16 @@ export interface ResolvedTriggerConfig {
   executor: Executor;
   queue: Queue;
   executions: ExecutionStore;
+  retry: { attempts: number; backoff: BackoffConfig } | undefined;
+  hooks: TriggerHooks;
+  dedupe: ResolvedDedupe | undefined;
+}
+
+/** Dedupe settings resolved once. */
+export interface ResolvedDedupe {
+  keyOf: (ctx: TriggerContext) => string | undefined;
+  ttlSeconds: number;
+  store: DedupeStore;
 }
 
 /** CORS settings resolved once. */
@@ -305,6 +369,83 @@ function resolveCors(cors: CorsConfig | undefined): ResolvedCors | undefined {
   };
 }
 
+function resolveRetry(retry: RetryConfig | undefined): ResolvedTriggerConfig['retry'] {
+  if (retry === undefined || optionalObject('retry', retry) === undefined) return undefined;
+  const attempts = positive('retry.attempts', retry.attempts, 3, 100);
+  const backoff = optionalObject('retry.backoff', retry.backoff) ?? {
+    type: 'exponential',
+    delayMs: 1000,
+    maxDelayMs: 60_000,
+    jitter: 0.2,
+  };
+  oneOf('retry.backoff.type', backoff.type, ['fixed', 'exponential'], 'fixed');
+  for (const option of ['delayMs', 'maxDelayMs'] as const) {
+    const value = backoff[option];
+    if (value === undefined && option === 'maxDelayMs') continue;
+    if (
+      typeof value !== 'number' ||
+      !Number.isInteger(value) ||
+      value < 0 ||
+      value > MAX_TIMER_MS
+    ) {
+      throw new RangeError(
+        `createWebhookTrigger: option "retry.backoff.${option}" must be an integer from 0 to ${MAX_TIMER_MS}, received ${describe(value)}`,
+      );
+    }
+  }
+  const { jitter } = backoff;
+  if (
+    jitter !== undefined &&
+    typeof jitter !== 'boolean' &&
+    !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)
+  ) {
+    throw new RangeError(
+      `createWebhookTrigger: option "retry.backoff.jitter" must be a boolean or a number from 0 to 1, received ${describe(jitter)}`,
+    );
+  }
+  return { attempts, backoff };
+}
+
+const CONTEXT_ROOTS = /^(body|query|headers|params|vars)([.[]|$)/;
+
+function resolveDedupe(
+  dedupe: DedupeConfig | undefined,
+  clock: () => number,
+): ResolvedDedupe | undefined {
+  if (dedupe === undefined || optionalObject('dedupe', dedupe) === undefined) return undefined;
+  const { key } = dedupe;
+  let read: (ctx: TriggerContext) => unknown;
+  if (typeof key === 'function') read = key;
+  else if (typeof key === 'string' && key !== '') {
+    const header = key.toLowerCase();
+    read = CONTEXT_ROOTS.test(key) ? (ctx) => getPath(ctx, key) : (ctx) => ctx.headers[header];
+  } else fail('dedupe.key', 'a header name, a context path or a function', key);
+  const store = withMethods('dedupe.store', dedupe.store, [
+    'claim',
+    'release',
+    'remember',
+    'recall',
+  ]);
+  return {
+    keyOf: (ctx) => {
+      const value = read(ctx);
+      return (typeof value === 'string' && value !== '') || typeof value === 'number'
+        ? String(value)
+        : undefined;
+    },
+    ttlSeconds: positive('dedupe.ttlSeconds', dedupe.ttlSeconds, 86_400),
+    store: store ?? memoryDedupeStore({ clock }),
+  };
+}
+
+function resolveHooks(hooks: TriggerHooks | undefined): TriggerHooks {
+  for (const name of ['onExecution', 'onDeadLetter'] as const) {
+    if (hooks?.[name] !== undefined && typeof hooks[name] !== 'function')
+      fail(`hooks.${name}`, 'a function', hooks[name]);
+  }
+  return optionalObject('hooks', hooks) ?? {};
+}
+
 /**
  * Validates a {@link WebhookTriggerConfig} and resolves it once.
  *
@@ -332,6 +473,7 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     fail('accept', 'a non-empty list of media ranges', accept);
   }
   const response = optionalObject('response', config.response) ?? { status: 200, body: 'ok' };
+  const clock = optionalFunction('clock', config.clock, Date.now);
   return {
     key,
     mode: oneOf('mode', config.mode, ['async', 'sync'], 'async'),
@@ -351,12 +493,15 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
       accept === undefined ? undefined : named('accept', () => createMediaTypeMatcher(accept)),
     cors,
     exposeErrors: config.exposeErrors === true,
-    clock: optionalFunction('clock', config.clock, Date.now),
+    clock,
     generateId: optionalFunction('generateId', config.generateId, () => crypto.randomUUID()),
     executor: executor ?? workflowExecutor(workflow as Workflow),
     queue: withMethods('queue', config.queue, ['enqueue', 'process', 'close']) ?? memoryQueue(),
     executions:
       withMethods('executions', config.executions, ['put', 'get', 'list']) ??
       memoryExecutionStore(),
+    retry: resolveRetry(config.retry),
+    hooks: resolveHooks(config.hooks),
+    dedupe: resolveDedupe(config.dedupe, clock),
   };
 }

@@ -48,10 +48,18 @@ export interface WebhookTrigger {
   readonly executions: ExecutionStore;
   /**
    * Stops accepting deliveries (new ones get 503 `SHUTTING_DOWN`) and, with `drain` (the default),
-   * waits for queued and running runs; past `timeoutMs` their `signal` is aborted.
+   * waits for queued and running runs; past `timeoutMs` their `signal` is aborted, and deliveries
+   * of an in-process queue that never ran are recorded as `dead` and passed to `onDeadLetter`.
    */
   close(options?: CloseOptions): Promise<void>;
+  /**
+   * Starts running queued deliveries in this process. The in-process queue starts by itself; with
+   * a distributed queue, worker processes call this and web-only processes never do.
+   */
+  startWorker(options?: { concurrency?: number }): void;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function corsHeaders(config: ResolvedTriggerConfig, origin: string | null | undefined) {
   if (!config.cors) return undefined;
@@ -108,12 +116,55 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
   const resolved = resolveTriggerConfig(config);
   const runner = createRunner(resolved);
   let closing = false;
-  try {
-    resolved.queue.process(runner.processJob);
-  } catch (error) {
-    throw new TypeError(
-      `createWebhookTrigger: option "queue" is invalid: ${(error as Error).message}`,
-    );
+  function startWorker(options: { concurrency?: number } = {}) {
+    resolved.queue.process(runner.processJob, options);
+  }
+  if (!resolved.queue.capabilities?.distributed) {
+    try {
+      startWorker();
+    } catch (error) {
+      throw new TypeError(
+        `createWebhookTrigger: option "queue" is invalid: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  function run(context: TriggerContext, options: TriggerCallOptions) {
+    return resolved.mode === 'sync'
+      ? runner.runSync(context, options)
+      : runner.accept(context, options);
+  }
+
+  /**
+   * Runs a delivery once per dedupe key: a repeat gets the first response replayed; a repeat that
+   * arrives while the first is still being handled waits for it (up to `limits.timeoutMs`).
+   */
+  async function runOnce(id: string, context: TriggerContext, options: TriggerCallOptions) {
+    const { store, ttlSeconds } = resolved.dedupe as NonNullable<typeof resolved.dedupe>;
+    const key = `${resolved.key}:${id}`;
+    const started = performance.now();
+    for (let pause = 5; !(await store.claim(key, ttlSeconds)); pause = Math.min(pause * 2, 100)) {
+      const first = await store.recall(key);
+      if (first) return { ...first, headers: { ...first.headers, 'idempotent-replayed': 'true' } };
+      if (performance.now() - started > resolved.timeoutMs) {
+        throw new WebhookTriggerError('DELIVERY_IN_PROGRESS', undefined, {
+          headers: { 'retry-after': '1' },
+        });
+      }
+      await sleep(pause);
+    }
+    let sent: SentResponse;
+    try {
+      sent = await run(context, options);
+    } catch (error) {
+      // Not accepted (queue full, shutting down…): the sender's retry must be able to run.
+      await store.release(key);
+      throw error;
+    }
+    // A server error invites a retry that should run again, not replay the error.
+    if (sent.status >= 500) await store.release(key);
+    else await store.remember(key, sent);
+    return sent;
   }
 
   /** The pipeline, top to bottom; every failure is a thrown {@link WebhookTriggerError}. */
@@ -164,9 +215,8 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
       vars,
     };
     if (options.clientIp !== undefined) context.ip = options.clientIp;
-    return resolved.mode === 'sync'
-      ? runner.runSync(context, options)
-      : runner.accept(context, options);
+    const id = resolved.dedupe?.keyOf(context);
+    return id === undefined ? run(context, options) : runOnce(id, context, options);
   }
 
   async function handleWebhook(
@@ -187,6 +237,8 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     resolveCloseTimeout(options);
     closing = true;
     await Promise.all([resolved.queue.close(options), runner.close(options)]);
+    // A distributed queue keeps waiting deliveries for other workers; an in-process one loses them.
+    if (!resolved.queue.capabilities?.distributed) await runner.abandonWaiting();
   }
 
   return Object.assign(handleWebhook, {
@@ -194,5 +246,6 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     mode: resolved.mode,
     executions: resolved.executions,
     close,
+    startWorker,
   });
 }

@@ -1,7 +1,10 @@
 export type {
   CorsConfig,
+  DedupeConfig,
   LimitsConfig,
   RequestFieldsConfig,
+  RetryConfig,
+  TriggerHooks,
   TriggerMode,
   WebhookTriggerConfig,
 } from './config.js';

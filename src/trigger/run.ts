@@ -15,7 +15,7 @@ import type {
   RunApi,
   TriggerContext,
 } from '../runner/index.js';
-import { waitUntilDeadline } from '../runner/index.js';
+import { shouldRetry, waitUntilDeadline } from '../runner/index.js';
 import type { ResolvedTriggerConfig } from './config.js';
 
 type Outcome =
@@ -78,6 +78,8 @@ export function createRunner(config: ResolvedTriggerConfig) {
   const { executor, executions, clock, timeoutMs } = config;
   const syncRuns = new Set<{ done: Promise<unknown>; controller: AbortController }>();
   const finishers = new Map<string, () => void>();
+  // Accepted async deliveries not finished yet, and whether an attempt of each is running now.
+  const unfinished = new Map<string, boolean>();
   const now = () => new Date(clock()).toISOString();
 
   function newRecord(context: TriggerContext, status: 'queued' | 'started'): ExecutionRecord {
@@ -91,33 +93,60 @@ export function createRunner(config: ResolvedTriggerConfig) {
     };
   }
 
-  // Records are bookkeeping: a store that fails must not fail or crash a run that already happened.
-  async function save(record: ExecutionRecord) {
+  /** Calls a host hook; what it throws is ignored (hooks observe, they do not steer runs). */
+  function callHook(
+    hook: ((record: ExecutionRecord) => void) | undefined,
+    record: ExecutionRecord,
+  ) {
+    if (!hook) return;
+    try {
+      hook(structuredClone(record));
+    } catch {}
+  }
+
+  /**
+   * Saves a record after a status change and tells the host. Records are bookkeeping: a store that
+   * fails must not fail or crash a run that already happened.
+   */
+  async function emit(record: ExecutionRecord) {
     try {
       await executions.put(record);
     } catch {}
+    callHook(config.hooks.onExecution, record);
   }
 
   function begin(record: ExecutionRecord, attempt: number) {
     record.status = 'started';
     record.attempts = attempt;
     record.startedAt = now();
+    record.history = [...(record.history ?? []), { attempt, startedAt: record.startedAt }];
   }
 
-  function finish(record: ExecutionRecord, outcome: Outcome) {
+  /** Ends the current attempt on the record; `status` is the record's status from now on. */
+  function finish(record: ExecutionRecord, outcome: Outcome, status: ExecutionRecord['status']) {
     const finishedAt = clock();
     record.finishedAt = new Date(finishedAt).toISOString();
     record.durationMs = record.startedAt ? finishedAt - Date.parse(record.startedAt) : 0;
-    record.status = outcome.status;
-    if (outcome.status === 'resolved' && outcome.result !== undefined)
-      record.result = outcome.result;
-    if (outcome.status === 'failed') record.error = toExecutionError(outcome.error);
-    if (outcome.status === 'timeout') {
-      record.error = {
-        name: 'WebhookTriggerError',
-        message: 'The run timed out.',
-        code: 'WORKFLOW_TIMEOUT',
-      };
+    record.status = status;
+    if (outcome.status === 'resolved') {
+      if (outcome.result !== undefined) record.result = outcome.result;
+      delete record.error;
+    } else {
+      record.error =
+        outcome.status === 'failed'
+          ? toExecutionError(outcome.error)
+          : {
+              name: 'WebhookTriggerError',
+              message: 'The run timed out.',
+              code: 'WORKFLOW_TIMEOUT',
+            };
+    }
+    const last = record.history?.at(-1);
+    if (last) {
+      last.finishedAt = record.finishedAt;
+      last.durationMs = record.durationMs;
+      last.status = outcome.status;
+      if (record.error && outcome.status !== 'resolved') last.error = record.error;
     }
   }
 
@@ -153,9 +182,15 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const record = newRecord(context, 'queued');
     record.response = sent;
     const job: Job = { id: context.executionId, key: context.key, context };
+    const retry = config.retry;
     try {
       await executions.put(record);
-      await config.queue.enqueue(job, { id: job.id });
+      await config.queue.enqueue(
+        job,
+        retry ? { id: job.id, attempts: retry.attempts, backoff: retry.backoff } : { id: job.id },
+      );
+      unfinished.set(job.id, false);
+      callHook(config.hooks.onExecution, record);
     } catch (error) {
       // Nothing is acknowledged that was not queued: the caller gets a 503 and retries.
       const refusal = isWebhookTriggerError(error)
@@ -167,18 +202,23 @@ export function createRunner(config: ResolvedTriggerConfig) {
       record.status = 'failed';
       record.error = toExecutionError(refusal);
       record.response = fromError(refusal);
-      await save(record);
+      await emit(record);
       throw refusal;
     }
     options.waitUntil?.(new Promise<void>((resolve) => finishers.set(job.id, resolve)));
     return sent;
   }
 
-  /** The queue's job handler: runs one attempt of an async delivery and records it. */
+  /**
+   * The queue's job handler: runs one attempt of an async delivery and records it. A failed attempt
+   * rejects, so the queue retries it while attempts remain; the last one ends as `dead` (with
+   * `retry`) or `failed`/`timeout` (without).
+   */
   async function processJob(job: Job, info: JobInfo): Promise<void> {
     const record = (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
+    unfinished.set(job.id, true);
     begin(record, info.attempt);
-    await save(record);
+    await emit(record);
     const controller = new AbortController();
     const run: RunApi = {
       respond: () =>
@@ -189,10 +229,32 @@ export function createRunner(config: ResolvedTriggerConfig) {
       signal: signalOf(controller, info.signal),
       attempt: info.attempt,
     };
-    finish(record, await execute(job, run, controller, () => true));
-    await save(record);
-    finishers.get(job.id)?.();
-    finishers.delete(job.id);
+    const outcome = await execute(job, run, controller, () => true);
+    if (outcome.status === 'resolved') {
+      finish(record, outcome, 'resolved');
+      await settle(record);
+      return;
+    }
+    const error =
+      outcome.status === 'failed' ? outcome.error : new WebhookTriggerError('WORKFLOW_TIMEOUT');
+    if (shouldRetry(error, info.attempt, info.attempts)) {
+      finish(record, outcome, 'queued');
+      unfinished.set(job.id, false);
+      await emit(record);
+    } else {
+      finish(record, outcome, config.retry ? 'dead' : outcome.status);
+      await settle(record);
+    }
+    throw error;
+  }
+
+  /** Records the final status of an async run and lets go of it. */
+  async function settle(record: ExecutionRecord) {
+    unfinished.delete(record.id);
+    await emit(record);
+    if (record.status === 'dead') callHook(config.hooks.onDeadLetter, record);
+    finishers.get(record.id)?.();
+    finishers.delete(record.id);
   }
 
   function failure(error: unknown): SentResponse {
@@ -224,7 +286,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
   function runSync(context: TriggerContext, options: RunOptions): Promise<SentResponse> {
     const record = newRecord(context, 'started');
     begin(record, 1);
-    void save(record);
+    void emit(record);
     const controller = new AbortController();
     let answer: (sent: SentResponse) => void = () => {};
     const response = new Promise<SentResponse>((resolve) => {
@@ -262,8 +324,8 @@ export function createRunner(config: ResolvedTriggerConfig) {
           reply(fromError(error));
         }
       }
-      finish(record, outcome);
-      await save(record);
+      finish(record, outcome, outcome.status);
+      await emit(record);
     });
     // Work after respond() or after a 202 outlives the response: edge runtimes must keep it alive.
     options.waitUntil?.(done);
@@ -271,6 +333,26 @@ export function createRunner(config: ResolvedTriggerConfig) {
     syncRuns.add(entry);
     void done.finally(() => syncRuns.delete(entry));
     return response;
+  }
+
+  /**
+   * After the queue closed: async deliveries still waiting (never started, or between attempts) will
+   * not run in this process. They are recorded as `dead` and handed to `onDeadLetter`, so that the
+   * host can keep them; attempts still running record their own outcome.
+   */
+  async function abandonWaiting() {
+    for (const [id, running] of [...unfinished]) {
+      if (running) continue;
+      const record = await executions.get(id);
+      if (!record) continue;
+      record.status = 'dead';
+      record.error = {
+        name: 'WebhookTriggerError',
+        message: 'The trigger closed before this delivery ran.',
+        code: 'SHUTTING_DOWN',
+      };
+      await settle(record);
+    }
   }
 
   /** Waits for running sync runs, aborting them past the timeout. */
@@ -284,5 +366,5 @@ export function createRunner(config: ResolvedTriggerConfig) {
       for (const run of syncRuns) run.controller.abort(new WebhookTriggerError('SHUTTING_DOWN'));
   }
 
-  return { accept, processJob, runSync, close };
+  return { accept, processJob, runSync, close, abandonWaiting };
 }
