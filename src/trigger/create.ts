@@ -161,8 +161,9 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
       await store.release(key);
       throw error;
     }
-    // A server error invites a retry that should run again, not replay the error.
-    if (sent.status >= 500) await store.release(key);
+    // A server error, a timeout or "too many requests" invites a retry that should run again, not
+    // get the same answer replayed for the rest of the TTL.
+    if (sent.status >= 500 || sent.status === 408 || sent.status === 429) await store.release(key);
     else await store.remember(key, sent);
     return sent;
   }

@@ -1,0 +1,326 @@
+import {
+  createWebhookTrigger,
+  type ExecutionRecord,
+  type Job,
+  type JobHandler,
+  memoryQueue,
+  NonRetryableError,
+  type Queue,
+} from 'hookflow';
+import { describe, expect, it } from 'vitest';
+import { post, seen, waitForRecords } from './helpers.js';
+
+const fast = { attempts: 3, backoff: { type: 'fixed' as const, delayMs: 1 } };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('retries and dead letters', () => {
+  it('retries a failing run and records every attempt', async () => {
+    const statuses: string[] = [];
+    const trigger = createWebhookTrigger({
+      retry: fast,
+      hooks: { onExecution: (record) => statuses.push(record.status) },
+      workflow: (_ctx, run) => {
+        if (run.attempt < 3) throw new Error(`flaky ${run.attempt}`);
+        return { ok: run.attempt };
+      },
+    });
+    expect((await trigger(post({}))).status).toBe(200);
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    expect(record).toMatchObject({ status: 'resolved', attempts: 3, result: { ok: 3 } });
+    expect(record?.error).toBeUndefined();
+    expect(record?.history?.map((a) => [a.attempt, a.status, a.error?.message])).toEqual([
+      [1, 'failed', 'flaky 1'],
+      [2, 'failed', 'flaky 2'],
+      [3, 'resolved', undefined],
+    ]);
+    for (const attempt of record?.history ?? [])
+      expect(attempt.durationMs).toBeGreaterThanOrEqual(0);
+    expect(statuses).toEqual([
+      'queued',
+      'started',
+      'queued',
+      'started',
+      'queued',
+      'started',
+      'resolved',
+    ]);
+  });
+
+  it('marks a run dead after its last attempt and calls onDeadLetter once', async () => {
+    const dead: ExecutionRecord[] = [];
+    const trigger = createWebhookTrigger({
+      retry: fast,
+      hooks: { onDeadLetter: (record) => dead.push(record) },
+      workflow: () => {
+        throw new Error('always');
+      },
+    });
+    await trigger(post({}));
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'dead');
+    expect(record).toMatchObject({ attempts: 3, error: { message: 'always' } });
+    await sleep(10);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ id: record?.id, status: 'dead', attempts: 3 });
+  });
+
+  it('skips retries for a NonRetryableError', async () => {
+    let calls = 0;
+    const trigger = createWebhookTrigger({
+      retry: fast,
+      workflow: () => {
+        calls++;
+        throw new NonRetryableError('unknown customer');
+      },
+    });
+    await trigger(post({}));
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'dead');
+    expect(calls).toBe(1);
+    expect(record).toMatchObject({
+      attempts: 1,
+      error: { name: 'NonRetryableError', message: 'unknown customer' },
+    });
+  });
+
+  it('retries a run that times out', async () => {
+    const trigger = createWebhookTrigger({
+      retry: fast,
+      limits: { timeoutMs: 10 },
+      workflow: (_ctx, run) => (run.attempt === 1 ? sleep(100) : 'second time lucky'),
+    });
+    await trigger(post({}));
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    expect(record?.history?.map((a) => a.status)).toEqual(['timeout', 'resolved']);
+  });
+
+  it('waits the backoff delay between attempts', async () => {
+    const starts: number[] = [];
+    const trigger = createWebhookTrigger({
+      retry: { attempts: 3, backoff: { type: 'exponential', delayMs: 20 } },
+      workflow: () => {
+        starts.push(performance.now());
+        if (starts.length < 3) throw new Error('again');
+      },
+    });
+    await trigger(post({}));
+    await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    const [a = 0, b = 0, c = 0] = starts;
+    expect(b - a).toBeGreaterThanOrEqual(19);
+    expect(c - b).toBeGreaterThanOrEqual(39);
+  });
+
+  it('records deliveries a closing in-process queue never ran as dead, for onDeadLetter', async () => {
+    const dead: string[] = [];
+    const trigger = createWebhookTrigger({
+      queue: memoryQueue({ concurrency: 1 }),
+      hooks: { onDeadLetter: (record) => dead.push(record.id) },
+      workflow: (_ctx, run) =>
+        new Promise((resolve) => run.signal.addEventListener('abort', resolve)),
+    });
+    for (let i = 0; i < 3; i++) await trigger(post({ i }));
+    await sleep(5);
+    await trigger.close({ timeoutMs: 20 });
+    const records = await trigger.executions.list();
+    expect(records.filter((r) => r.status === 'dead')).toHaveLength(2);
+    expect(dead).toHaveLength(2);
+    expect(records.filter((r) => r.status === 'timeout' || r.status === 'resolved')).toHaveLength(
+      1,
+    );
+  });
+});
+
+describe('startWorker with a distributed queue', () => {
+  it('runs nothing in a web-only process, and runs jobs once a worker starts', async () => {
+    const jobs: Job[] = [];
+    let handler: JobHandler | undefined;
+    const sharedQueue: Queue = {
+      capabilities: { distributed: true, waitForResult: false, deadLetter: false },
+      async enqueue(job) {
+        jobs.push(job);
+      },
+      process(next) {
+        handler = next;
+      },
+      async close() {},
+    };
+    let ran = 0;
+    const web = createWebhookTrigger({
+      key: 'shared',
+      queue: sharedQueue,
+      workflow: () => void ran++,
+    });
+    expect((await web(post({ n: 1 }))).status).toBe(200);
+    expect(handler).toBeUndefined();
+    web.startWorker({ concurrency: 2 });
+    await handler?.(jobs[0] as Job, {
+      attempt: 1,
+      attempts: 1,
+      signal: new AbortController().signal,
+    });
+    expect(ran).toBe(1);
+    expect((await web.executions.get((jobs[0] as Job).id))?.status).toBe('resolved');
+  });
+});
+
+describe('dedupe', () => {
+  it('replays the first response to a repeat, with Idempotent-Replayed, and runs once', async () => {
+    let runs = 0;
+    const trigger = createWebhookTrigger({
+      dedupe: { key: 'X-GitHub-Delivery' },
+      response: {
+        status: 202,
+        headers: { 'x-run': '{{$context.executionId}}' },
+        body: { id: '{{$context.executionId}}' },
+      },
+      workflow: () => void runs++,
+    });
+    const delivery = () => post({ a: 1 }, { headers: { 'x-github-delivery': 'd-1' } });
+    const first = await seen(await trigger(delivery()));
+    const again = await seen(await trigger(delivery()));
+    expect(first.status).toBe(202);
+    expect(again).toEqual({
+      ...first,
+      headers: { ...first.headers, 'idempotent-replayed': 'true' },
+    });
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    await sleep(10);
+    expect(runs).toBe(1);
+    expect(await trigger.executions.list()).toHaveLength(1);
+  });
+
+  it('never deduplicates deliveries without a key', async () => {
+    let runs = 0;
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      dedupe: { key: 'webhook-id' },
+      workflow: () => ++runs,
+    });
+    await trigger(post({ ping: true }));
+    const res = await seen(await trigger(post({ ping: true })));
+    expect(res).toMatchObject({ status: 200, json: 2 });
+  });
+
+  it('answers 10 concurrent identical deliveries with one run and 10 identical responses', async () => {
+    let runs = 0;
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      dedupe: { key: 'body.id' },
+      workflow: async (ctx) => {
+        runs++;
+        await sleep(30);
+        return { handled: (ctx.body as { id: string }).id, run: runs };
+      },
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => trigger(post({ id: 'evt_1' }))),
+    );
+    const bodies = await Promise.all(responses.map((r) => r.text()));
+    expect(runs).toBe(1);
+    expect(new Set(bodies)).toEqual(new Set(['{"handled":"evt_1","run":1}']));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(
+      9,
+    );
+  });
+
+  it('runs again once the key has expired', async () => {
+    let now = Date.UTC(2026, 10, 22);
+    let runs = 0;
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      clock: () => now,
+      dedupe: { key: (ctx) => (ctx.body as { id: number }).id, ttlSeconds: 60 },
+      workflow: () => ++runs,
+    });
+    await trigger(post({ id: 7 }));
+    now += 59_000;
+    expect(await (await trigger(post({ id: 7 }))).json()).toBe(1);
+    now += 2_000;
+    expect(await (await trigger(post({ id: 7 }))).json()).toBe(2);
+  });
+
+  it('releases the claim when the first delivery could not be queued', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let runs = 0;
+    const trigger = createWebhookTrigger({
+      queue: memoryQueue({ concurrency: 1, maxQueued: 1 }),
+      dedupe: { key: 'idempotency-key' },
+      workflow: async () => {
+        runs++;
+        await gate;
+      },
+    });
+    await trigger(post({}, { headers: { 'idempotency-key': 'a' } }));
+    await sleep(5);
+    await trigger(post({}, { headers: { 'idempotency-key': 'b' } }));
+    const refused = await trigger(post({}, { headers: { 'idempotency-key': 'c' } }));
+    expect(refused.status).toBe(503);
+    release();
+    await waitForRecords(trigger, (r) => r.filter((x) => x.status === 'resolved').length === 2);
+    const retried = await trigger(post({}, { headers: { 'idempotency-key': 'c' } }));
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    await waitForRecords(trigger, (r) => r.filter((x) => x.status === 'resolved').length === 3);
+    expect(runs).toBe(3);
+  });
+
+  it('does not replay a 5xx: the retry runs again', async () => {
+    let runs = 0;
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      dedupe: { key: 'webhook-id' },
+      workflow: () => {
+        runs++;
+        if (runs === 1) throw new Error('database down');
+        return 'ok now';
+      },
+    });
+    const delivery = () => post({}, { headers: { 'webhook-id': 'msg_1' } });
+    expect((await trigger(delivery())).status).toBe(500);
+    const retry = await trigger(delivery());
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toBe('ok now');
+  });
+
+  it('answers 409 DELIVERY_IN_PROGRESS when the first is still being accepted after timeoutMs', async () => {
+    const slowQueue: Queue = {
+      capabilities: { distributed: true, waitForResult: false, deadLetter: false },
+      enqueue: async () => {
+        await sleep(150);
+      },
+      process() {},
+      async close() {},
+    };
+    const trigger = createWebhookTrigger({
+      queue: slowQueue,
+      limits: { timeoutMs: 30 },
+      dedupe: { key: 'webhook-id' },
+      workflow: () => {},
+    });
+    const delivery = () => post({}, { headers: { 'webhook-id': 'slow' } });
+    const first = trigger(delivery());
+    await sleep(5);
+    const second = await trigger(delivery());
+    expect(second.status).toBe(409);
+    expect(second.headers.get('retry-after')).toBe('1');
+    expect(await second.json()).toMatchObject({ error: { code: 'DELIVERY_IN_PROGRESS' } });
+    expect((await first).status).toBe(200);
+    const replay = await trigger(delivery());
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('does not replay a 408: the retry runs again', async () => {
+    let runs = 0;
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      limits: { timeoutMs: 20 },
+      dedupe: { key: 'webhook-id' },
+      workflow: () => (++runs === 1 ? sleep(100) : 'fast'),
+    });
+    const delivery = () => post({}, { headers: { 'webhook-id': 'msg_t' } });
+    expect((await trigger(delivery())).status).toBe(408);
+    expect(await (await trigger(delivery())).json()).toBe('fast');
+  });
+});
