@@ -48,18 +48,20 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   let head = 0;
   let handler: JobHandler | undefined;
   let closed = false;
-  const running = new Set<AbortController>();
+  let running = 0;
+  // One signal for every job: it only ever aborts when close() gives up on all running work.
+  const stop = new AbortController();
   const retries = new Map<ReturnType<typeof setTimeout>, Entry>();
   let idle: (() => void) | undefined;
 
   const queued = () => waiting.length - head + retries.size;
 
   function settleIdle() {
-    if (idle && running.size === 0 && queued() === 0) idle();
+    if (idle && running === 0 && queued() === 0) idle();
   }
 
   function pump() {
-    while (handler && running.size < concurrency && head < waiting.length) {
+    while (handler && running < concurrency && head < waiting.length) {
       const entry = waiting[head] as Entry;
       waiting[head++] = undefined as unknown as Entry;
       if (head > 1024 && head * 2 > waiting.length) {
@@ -83,19 +85,18 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   }
 
   function start(run: JobHandler, entry: Entry) {
-    const controller = new AbortController();
     const attempts = entry.options.attempts ?? 1;
-    running.add(controller);
+    running++;
     // A rejection is a failed attempt: retried while attempts remain, never an unhandled rejection.
     Promise.resolve()
-      .then(() => run(entry.job, { attempt: entry.attempt, attempts, signal: controller.signal }))
+      .then(() => run(entry.job, { attempt: entry.attempt, attempts, signal: stop.signal }))
       .then(undefined, (error: unknown) => {
         if (!closed || idle) {
           if (shouldRetry(error, entry.attempt, attempts)) retry(entry);
         }
       })
       .finally(() => {
-        running.delete(controller);
+        running--;
         pump();
       });
   }
@@ -144,8 +145,7 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
       idle = undefined;
       if (late) {
         dropWaiting();
-        for (const controller of running)
-          controller.abort(new WebhookTriggerError('SHUTTING_DOWN'));
+        stop.abort(new WebhookTriggerError('SHUTTING_DOWN'));
       }
     },
   };

@@ -15,7 +15,12 @@ import type {
   RunApi,
   TriggerContext,
 } from '../runner/index.js';
-import { shouldRetry, waitUntilDeadline } from '../runner/index.js';
+import {
+  createLazyAbort,
+  type LazyAbort,
+  shouldRetry,
+  waitUntilDeadline,
+} from '../runner/index.js';
 import type { ResolvedTriggerConfig } from './config.js';
 
 type Outcome =
@@ -76,7 +81,7 @@ function warn(record: ExecutionRecord, message: string) {
  */
 export function createRunner(config: ResolvedTriggerConfig) {
   const { executor, executions, clock, timeoutMs } = config;
-  const syncRuns = new Set<{ done: Promise<unknown>; controller: AbortController }>();
+  const syncRuns = new Set<{ done: Promise<unknown>; controller: LazyAbort }>();
   const finishers = new Map<string, () => void>();
   // Accepted async deliveries not finished yet, and whether an attempt of each is running now.
   const unfinished = new Map<string, boolean>();
@@ -99,8 +104,11 @@ export function createRunner(config: ResolvedTriggerConfig) {
     record: ExecutionRecord,
   ) {
     if (!hook) return;
+    // A copy, so that a hook keeping or changing it cannot change what the store holds.
+    const copy = { ...record };
+    if (record.history) copy.history = record.history.map((attempt) => ({ ...attempt }));
     try {
-      hook(structuredClone(record));
+      hook(copy);
     } catch {}
   }
 
@@ -154,7 +162,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * Starts the executor and settles with its outcome, or with `timeout` once `timeoutMs` passes and
    * `onTimeout` says to stop waiting (the run's signal is then aborted). Never rejects.
    */
-  function execute(job: Job, run: RunApi, controller: AbortController, onTimeout: () => boolean) {
+  function execute(job: Job, run: RunApi, controller: LazyAbort, onTimeout: () => boolean) {
     return new Promise<Outcome>((resolve) => {
       const timer = setTimeout(() => {
         if (!onTimeout()) return;
@@ -170,10 +178,6 @@ export function createRunner(config: ResolvedTriggerConfig) {
         )
         .finally(() => clearTimeout(timer));
     });
-  }
-
-  function signalOf(controller: AbortController, external: AbortSignal | undefined): AbortSignal {
-    return external ? AbortSignal.any([controller.signal, external]) : controller.signal;
   }
 
   /** Async mode: records the delivery, queues it, and returns the acknowledgement to send. */
@@ -219,14 +223,16 @@ export function createRunner(config: ResolvedTriggerConfig) {
     unfinished.set(job.id, true);
     begin(record, info.attempt);
     await emit(record);
-    const controller = new AbortController();
+    const controller = createLazyAbort(info.signal);
     const run: RunApi = {
       respond: () =>
         warn(
           record,
           'respond() has no effect in async mode: the delivery was already acknowledged.',
         ),
-      signal: signalOf(controller, info.signal),
+      get signal() {
+        return controller.signal;
+      },
       attempt: info.attempt,
     };
     const outcome = await execute(job, run, controller, () => true);
@@ -287,7 +293,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const record = newRecord(context, 'started');
     begin(record, 1);
     void emit(record);
-    const controller = new AbortController();
+    const controller = createLazyAbort(options.signal);
     let answer: (sent: SentResponse) => void = () => {};
     const response = new Promise<SentResponse>((resolve) => {
       answer = resolve;
@@ -304,7 +310,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
         if (answered) warn(record, 'respond() was called after the response was sent; ignored.');
         else reply(render(spec, context));
       },
-      signal: signalOf(controller, options.signal),
+      get signal() {
+        return controller.signal;
+      },
       attempt: 1,
     };
     const job: Job = { id: context.executionId, key: context.key, context };
