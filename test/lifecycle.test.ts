@@ -124,3 +124,18 @@ describe('sync runs on edge runtimes', () => {
     expect(finished).toBe(true);
   });
 });
+
+describe('waitUntil that throws', () => {
+  it('does not fail an accepted delivery', async () => {
+    let ran = 0;
+    const trigger = createWebhookTrigger({ workflow: () => void ran++ });
+    const res = await trigger(post({}), {
+      waitUntil: () => {
+        throw new TypeError('Illegal invocation');
+      },
+    });
+    expect(res.status).toBe(200);
+    await sleep(10);
+    expect(ran).toBe(1);
+  });
+});

@@ -235,6 +235,53 @@ describe('request data is never a template', () => {
 });
 
 describe('request data is never a template, even when the workflow builds strings from it', () => {
+  it.each<[string, unknown, (body: Record<string, string>) => string]>([
+    ['trimmed', { name: ' {{$context.headers.authorization}} ' }, (b) => (b.name ?? '').trim()],
+    [
+      'parsed from a JSON field',
+      { json: '{"v":"{{$context.headers.authorization}}"}' },
+      (b) => JSON.parse(b.json ?? '').v,
+    ],
+    [
+      'joined from pieces without delimiters',
+      { a: '{', b: '{$context.headers.authorization}', c: '}' },
+      (b) => `${b.a}${b.b}${b.c}`,
+    ],
+    [
+      'sent with JSON escapes',
+      '{"name":"{{\\u0024context.headers.authorization}}"}',
+      (b) => b.name ?? '',
+    ],
+  ])('sends a caller template %s as text', async (_name, body, build) => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (ctx, run) =>
+        run.respond({ body: { echo: build(ctx.body as Record<string, string>) } }),
+    });
+    const res = await trigger(
+      post(body, {
+        headers: { authorization: 'Bearer top-secret', 'content-type': 'application/json' },
+      }),
+    );
+    const text = await res.text();
+    expect(text).not.toContain('top-secret');
+    expect(JSON.parse(text).echo).toContain('$context.headers.authorization');
+  });
+
+  it('still renders its own templates when the caller sends lone delimiters', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (_ctx, run) =>
+        run.respond({
+          status: '{{$context.body.code}}',
+          body: { got: '{{$context.body.text}}', m: '{{$context.method}}' },
+        }),
+    });
+    const res = await trigger(post({ code: 201, text: 'a }} b {{ c' }, { url: 'http://h/x?x=}}' }));
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ got: 'a }} b {{ c', m: 'POST' });
+  });
+
   it('sends concatenated or split caller strings as text', async () => {
     const trigger = createWebhookTrigger({
       mode: 'sync',

@@ -47,6 +47,16 @@ describe('hookflow paths', () => {
     expect(out).toEqual({ code: 0, stdout: expected, stderr: '' });
   });
 
+  it('ignores a byte order mark at the start of a JSON file', async () => {
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\ufeff{"a":[1]}');
+    expect(await run(['paths', '--json', bom, '--format', 'table'])).toEqual({
+      code: 0,
+      stdout: 'PATH  TYPE    EXAMPLE\na     array   [1 item]\na[0]  number  1\n',
+      stderr: '',
+    });
+  });
+
   it('reads standard input with --json -', async () => {
     expect(await run(['paths', '--json', '-'], '[{"x":1}]')).toEqual({
       code: 0,
@@ -99,6 +109,7 @@ describe('hookflow paths', () => {
       /--max-depth must be a positive integer/,
     ],
     ['an unknown command', ['pathz'], '', /unknown command "pathz"/],
+    ['help for an unknown command', ['help', 'pathz'], '', /unknown command "pathz"/],
   ])('exits 2 with one line for %s', async (_name, argv, stdin, message) => {
     const out = await run(argv, stdin);
     expect(out.code).toBe(2);

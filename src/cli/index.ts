@@ -45,8 +45,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (name === 'help') {
-    const command = args[0] === undefined ? undefined : COMMANDS[args[0]];
-    io.stdout.write(command?.help ?? HELP);
+    if (args[0] === undefined) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const command = COMMANDS[args[0]];
+    if (!command) {
+      io.stderr.write(`hookflow: unknown command "${args[0]}". Run "hookflow --help".\n`);
+      return 2;
+    }
+    io.stdout.write(command.help);
     return 0;
   }
   const command = COMMANDS[name];

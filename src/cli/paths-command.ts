@@ -48,8 +48,10 @@ function isContainer(entry: PathEntry): boolean {
 }
 
 function summary(entry: PathEntry): string {
-  if (entry.type === 'array') return `[${(entry.example as unknown[]).length} items]`;
-  if (entry.type === 'object') return `{${Object.keys(entry.example as object).length} keys}`;
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  if (entry.type === 'array') return `[${count((entry.example as unknown[]).length, 'item')}]`;
+  if (entry.type === 'object')
+    return `{${count(Object.keys(entry.example as object).length, 'key')}}`;
   const text = JSON.stringify(entry.example) ?? '';
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
@@ -108,7 +110,8 @@ export async function runPaths(args: string[], io: CliIo): Promise<number> {
   } else {
     const source = values.json as string;
     const text = source === '-' ? await readText(io.stdin) : await readFile(source, 'utf8');
-    entries = pathsFromJson(text, options);
+    // Editors on some systems start files with a byte order mark; it is not part of the JSON.
+    entries = pathsFromJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, options);
   }
   io.stdout.write(format(entries, as));
   return 0;

@@ -23,6 +23,7 @@ describe('pathsFromUrl', () => {
     ['/api/hook?x=1', ['x']],
     ['http://x/#/route?a=1', []],
     ['a=1#b=2', ['a']],
+    ['example.com/hook', []],
   ])('lists the paths of %s', (example, expected) => {
     expect(paths(pathsFromUrl(example))).toEqual(expected);
   });

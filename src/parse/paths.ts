@@ -180,8 +180,10 @@ export function pathsFromUrl(example: string, options?: PathsOptions): PathEntry
   const hash = example.indexOf('#');
   const text = hash === -1 ? example : example.slice(0, hash);
   const start = text.indexOf('?');
-  // Without "?", a URL or path has no query; anything else is a bare query such as `a=1&b=2`.
+  // Without "?", only something shaped like `a=1&b=2` is a bare query; a URL, a path or a host
+  // name (`example.com/hook`) has no query.
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || text.startsWith('/');
-  const query = start !== -1 ? text.slice(start + 1) : isUrl ? '' : text;
+  const isBareQuery = !isUrl && /^[^/]*=/.test(text);
+  const query = start !== -1 ? text.slice(start + 1) : isBareQuery ? text : '';
   return collectPaths(parseQueryString(query), options);
 }

@@ -54,5 +54,7 @@ describe('jsonSchemaFromExample', () => {
 
   it('refuses nesting past maxDepth with a RangeError', () => {
     expect(() => jsonSchemaFromExample('[[[1]]]', { maxDepth: 2 })).toThrow(RangeError);
+    expect(jsonSchemaFromExample('{"a":{"b":1}}', { maxDepth: 2 }).type).toBe('object');
+    expect(() => jsonSchemaFromExample('{}', { maxDepth: 0 })).toThrow(/positive integer/);
   });
 });

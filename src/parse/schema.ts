@@ -20,9 +20,11 @@ function setOwn(target: Record<string, JsonSchema>, key: string, value: JsonSche
 }
 
 function schemaOf(value: unknown, depth: number, maxDepth: number): JsonSchema {
-  if (depth > maxDepth)
-    throw new RangeError(`The example is nested deeper than ${maxDepth} levels (maxDepth).`);
   if (value === null) return { type: 'null' };
+  // Depth counts containers, as pathsFromJson does: `{"a":{"b":1}}` is 2 deep.
+  if (typeof value === 'object' && depth > maxDepth) {
+    throw new RangeError(`The example is nested deeper than ${maxDepth} levels (maxDepth).`);
+  }
   if (Array.isArray(value)) {
     if (value.length === 0) return { type: 'array' };
     return {
@@ -95,9 +97,13 @@ export function jsonSchemaFromExample(
   example: unknown,
   options: JsonSchemaOptions = {},
 ): JsonSchema {
+  const maxDepth = options.maxDepth ?? 256;
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) {
+    throw new RangeError(`maxDepth must be a positive integer, received ${String(maxDepth)}`);
+  }
   const value = typeof example === 'string' ? parseJsonText(example) : example;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    ...schemaOf(value, 1, options.maxDepth ?? 256),
+    ...schemaOf(value, 1, maxDepth),
   };
 }

@@ -29,15 +29,16 @@ function toText(value: unknown): string {
 }
 
 /**
- * Tells which strings are data rather than templates: a string a caller sent must never be
- * rendered, or echoing it through `respond()` would let the caller read other parts of the context.
+ * Tells which template expressions (the text between `{{` and `}}`, trimmed) must stay text: an
+ * expression a caller sent must never be evaluated, or echoing request data through `respond()`
+ * would let the caller read other parts of the context.
  */
-export type IsLiteral = (text: string) => boolean;
+export type IsLiteral = (expression: string) => boolean;
 
 function compileString(text: string, isLiteral?: IsLiteral): Render | undefined {
-  if (!text.includes('{{') || isLiteral?.(text)) return undefined;
+  if (!text.includes('{{')) return undefined;
   const whole = WHOLE_TEMPLATE.exec(text);
-  if (whole) {
+  if (whole && !isLiteral?.(whole[1] ?? '')) {
     // A string that is exactly one template keeps the type of the value it reads.
     const read = compileExpression(whole[1] ?? '');
     // `null` is a value and keeps its type; only a path that is not there renders empty.
@@ -48,11 +49,17 @@ function compileString(text: string, isLiteral?: IsLiteral): Render | undefined 
   }
   const parts: (string | Render)[] = [];
   let last = 0;
+  let renders = false;
   for (const match of text.matchAll(TEMPLATE)) {
-    parts.push(text.slice(last, match.index), compileExpression(match[1] ?? ''));
+    const literal = isLiteral?.(match[1] ?? '') === true;
+    parts.push(
+      text.slice(last, match.index),
+      literal ? match[0] : compileExpression(match[1] ?? ''),
+    );
+    renders ||= !literal;
     last = match.index + match[0].length;
   }
-  if (parts.length === 0) return undefined;
+  if (!renders) return undefined;
   parts.push(text.slice(last));
   return (scope) => {
     let out = '';

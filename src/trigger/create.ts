@@ -124,7 +124,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
       startWorker();
     } catch (error) {
       throw new TypeError(
-        `createWebhookTrigger: option "queue" is invalid: ${(error as Error).message}`,
+        `createWebhookTrigger: option "queue" is invalid: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
   }

@@ -46,29 +46,33 @@ function toExecutionError(error: unknown): ExecutionError {
   return { name: 'Error', message: String(error) };
 }
 
+const utf8 = new TextDecoder();
+
 /**
- * Every string a caller sent that holds template delimiters. A spec string containing one of them
- * (whole, or built from it, or from pieces split across fields) is sent as plain text.
+ * Everything a caller sent, as text: the URL, header values, the raw body and every string of the
+ * parsed body and query (JSON escapes such as `\u0024` are decoded there). A template expression
+ * found in it came from the caller and is not evaluated.
  */
-function templateLikeStrings(context: TriggerContext): string[] {
-  const found = new Set<string>();
-  const stack: unknown[] = [
-    context.url,
-    context.params,
-    context.headers,
-    context.query,
-    context.body,
-  ];
-  // Bounded like the parsers: a body is at most limits.maxBodyBytes, so this walk is too.
+function callerText(context: TriggerContext): string[] {
+  const texts = [context.url, ...Object.values(context.headers)];
+  if (context.rawBody) texts.push(utf8.decode(context.rawBody));
+  const stack: unknown[] = [context.query, context.body, context.params];
+  // Bounded like the parsers: the body is at most limits.maxBodyBytes, so this walk is too.
   while (stack.length > 0) {
     const value = stack.pop();
-    if (typeof value === 'string') {
-      if (value.includes('{{') || value.includes('}}')) found.add(value);
-    } else if (value !== null && typeof value === 'object') {
-      for (const item of Object.values(value)) stack.push(item);
+    if (typeof value === 'string') texts.push(value);
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) stack.push(key, item);
     }
   }
-  return [...found];
+  return texts;
+}
+
+/** Hands work that outlives the response to the runtime; a failing waitUntil must not fail it. */
+function keepAlive(options: RunOptions, work: Promise<unknown>) {
+  try {
+    options.waitUntil?.(work);
+  } catch {}
 }
 
 function warn(record: ExecutionRecord, message: string) {
@@ -209,7 +213,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
       await emit(record);
       throw refusal;
     }
-    options.waitUntil?.(new Promise<void>((resolve) => finishers.set(job.id, resolve)));
+    keepAlive(options, new Promise<void>((resolve) => finishers.set(job.id, resolve)));
     return sent;
   }
 
@@ -278,9 +282,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
         );
       }
       let sent: string[] | undefined;
-      const isLiteral = (text: string) => {
-        sent ??= templateLikeStrings(context);
-        return sent.some((piece) => text.includes(piece));
+      const isLiteral = (expression: string) => {
+        sent ??= callerText(context);
+        return sent.some((text) => text.includes(expression));
       };
       return compileResponse(spec, 200, isLiteral).render({ $context: context });
     } catch (error) {
@@ -336,7 +340,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
       await emit(record);
     });
     // Work after respond() or after a 202 outlives the response: edge runtimes must keep it alive.
-    options.waitUntil?.(done);
+    keepAlive(options, done);
     const entry = { done, controller };
     syncRuns.add(entry);
     void done.finally(() => syncRuns.delete(entry));
