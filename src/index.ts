@@ -73,4 +73,14 @@ export type {
   WebhookTriggerConfig,
 } from './trigger/index.js';
 export { createWebhookTrigger } from './trigger/index.js';
-export type { AuthConfig, BasicAuthConfig } from './verify/index.js';
+export type {
+  AuthConfig,
+  BasicAuthConfig,
+  BearerAuthConfig,
+  HeaderAuthConfig,
+  IpAllowConfig,
+  Secrets,
+  TrustProxyConfig,
+  Verifier,
+  VerifyRequest,
+} from './verify/index.js';

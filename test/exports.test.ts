@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as hookflow from 'hookflow';
+import * as verify from 'hookflow/verify';
 import { describe, expect, it } from 'vitest';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -24,6 +25,42 @@ describe('public surface', () => {
       'renderTemplate',
       'workflowExecutor',
     ]);
+  });
+
+  it('exports exactly these runtime names from "hookflow/verify"', () => {
+    expect(Object.keys(verify).sort()).toEqual([
+      'discord',
+      'github',
+      'hmac',
+      'isIpAllowed',
+      'linear',
+      'paddle',
+      'shopify',
+      'signGithub',
+      'signHmac',
+      'signLinear',
+      'signPaddle',
+      'signShopify',
+      'signSlack',
+      'signSquare',
+      'signStandardWebhooks',
+      'signStripe',
+      'signTwilio',
+      'slack',
+      'square',
+      'standardWebhooks',
+      'stripe',
+      'twilio',
+      'twilioBodyUrl',
+    ]);
+  });
+
+  it('lists every subpath in package.json exports, tsup entries and typedoc entry points', () => {
+    expect(Object.keys(pkg.exports)).toEqual(['.', './verify', './package.json']);
+    const typedoc = JSON.parse(readFileSync(new URL('../typedoc.json', import.meta.url), 'utf8'));
+    expect(typedoc.entryPoints).toEqual(['src/index.ts', 'src/verify/index.ts']);
+    const tsup = readFileSync(new URL('../tsup.config.ts', import.meta.url), 'utf8');
+    expect(tsup).toContain("verify: 'src/verify/index.ts'");
   });
 
   it('lists types first in every package.json export condition', () => {

@@ -9,10 +9,14 @@ export const ERROR_STATUS = {
   TRIGGER_DISABLED: 404,
   /** The method is not in `methods`; the response carries an `Allow` header. */
   METHOD_NOT_ALLOWED: 405,
+  /** The client IP is not in `ipAllow` (or unknown while an allow-list is set). */
+  IP_NOT_ALLOWED: 403,
   /** The body is over `limits.maxBodyBytes` (declared or read). */
   PAYLOAD_TOO_LARGE: 413,
   /** The request did not authenticate; Basic auth adds `WWW-Authenticate`. */
   UNAUTHORIZED: 401,
+  /** A `verify` signature check failed: missing, malformed, stale or wrong signature. */
+  SIGNATURE_INVALID: 401,
   /** The content type is outside `accept`, or its charset is unknown. */
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** The body could not be read or parsed (malformed JSON). */
@@ -43,8 +47,10 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   TRIGGER_DISABLED: 'This webhook trigger is disabled.',
   METHOD_NOT_ALLOWED: 'This method is not allowed for this webhook.',
+  IP_NOT_ALLOWED: 'This address may not call this webhook.',
   PAYLOAD_TOO_LARGE: 'The request body is larger than this webhook accepts.',
   UNAUTHORIZED: 'Authentication is required.',
+  SIGNATURE_INVALID: 'The signature could not be verified.',
   UNSUPPORTED_MEDIA_TYPE: 'This content type is not accepted by this webhook.',
   INVALID_BODY: 'The request body could not be parsed.',
   MISSING_FIELDS: 'Required fields are missing.',

@@ -18,8 +18,10 @@ import {
   memoryQueue,
   workflowExecutor,
 } from '../runner/index.js';
-import type { AuthCheck, AuthConfig } from '../verify/index.js';
-import { createAuthCheck } from '../verify/index.js';
+import type { AuthCheck, AuthConfig } from '../verify/auth.js';
+import { createAuthCheck } from '../verify/auth.js';
+import { createIpCheck, type IpCheck, type TrustProxyConfig } from '../verify/ip.js';
+import type { Verifier } from '../verify/types.js';
 
 /** `async`: acknowledge once queued, run in the background. `sync`: run, answer with the outcome. */
 export type TriggerMode = 'async' | 'sync';
@@ -86,7 +88,8 @@ export interface TriggerHooks {
 /** Repeated deliveries answered with the first response instead of running again. */
 export interface DedupeConfig {
   /**
-   * What identifies a delivery: a header name (`'x-github-delivery'`, `'webhook-id'`,
+   * What identifies a delivery: `'delivery'` (the delivery id header of the `verify` sender), a
+   * header name (`'x-github-delivery'`, `'webhook-id'`,
    * `'idempotency-key'`), a context path starting with `body.`, `query.`, `headers.`, `params.` or
    * `vars.` (`'body.id'`), or a function of the context. Deliveries without a key are never
    * deduplicated: identical pings are legitimate.
@@ -118,8 +121,24 @@ export interface WebhookTriggerConfig {
   enabled?: boolean;
   /** Accepted HTTP methods; others get 405 with an `Allow` header. @defaultValue `['POST']` */
   methods?: string[];
-  /** Caller authentication. */
+  /**
+   * Addresses and CIDR ranges (IPv4 and IPv6) allowed to call; others get 403 `IP_NOT_ALLOWED`, and
+   * so does a request whose address is unknown. Set it to the sender's published ranges.
+   */
+  ipAllow?: string[];
+  /**
+   * Which proxies to believe about the client address (`X-Forwarded-For`, read right to left): a hop
+   * count, or a list of proxy addresses/CIDRs. Without it the header is ignored, so a forged one
+   * changes nothing. It also decides `ctx.ip`.
+   */
+  trustProxy?: TrustProxyConfig;
+  /** Caller authentication: Basic, a bearer token, or a token in a header. */
   auth?: AuthConfig;
+  /**
+   * Signature verifiers (from `hookflow/verify`), checked on the raw bytes after `auth`; with a
+   * list, every one must pass. A failure answers 401 `SIGNATURE_INVALID`.
+   */
+  verify?: Verifier | Verifier[];
   /** Fields to extract into `ctx.vars`, per request part. */
   request?: RequestFieldsConfig;
   /**
@@ -171,6 +190,9 @@ export interface ResolvedTriggerConfig {
   methods: ReadonlySet<string>;
   allow: string;
   checkAuth: AuthCheck | undefined;
+  /** Works out the client IP (and enforces `ipAllow`); undefined when neither option is set. */
+  checkIp: IpCheck | undefined;
+  verifiers: readonly Verifier[];
   fields: readonly ResolvedField[];
   acknowledgement: CompiledResponse;
   maxBodyBytes: number;
@@ -411,12 +433,19 @@ const CONTEXT_ROOTS = /^(body|query|headers|params|vars)([.[]|$)/;
 function resolveDedupe(
   dedupe: DedupeConfig | undefined,
   clock: () => number,
+  verifiers: readonly Verifier[],
 ): ResolvedDedupe | undefined {
   if (dedupe === undefined || optionalObject('dedupe', dedupe) === undefined) return undefined;
   const { key } = dedupe;
   let read: (ctx: TriggerContext) => unknown;
   if (typeof key === 'function') read = key;
-  else if (typeof key === 'string' && key !== '') {
+  else if (key === 'delivery') {
+    // The sender's own delivery id, from the first verifier that names its header.
+    const header = verifiers.find((v) => v.deliveryIdHeader)?.deliveryIdHeader;
+    if (!header)
+      fail('dedupe.key', "a verifier with a delivery id header when it is 'delivery'", key);
+    read = (ctx) => ctx.headers[header];
+  } else if (typeof key === 'string' && key !== '') {
     const header = key.toLowerCase();
     read = CONTEXT_ROOTS.test(key) ? (ctx) => getPath(ctx, key) : (ctx) => ctx.headers[header];
   } else fail('dedupe.key', 'a header name, a context path or a function', key);
@@ -435,6 +464,28 @@ function resolveDedupe(
     },
     ttlSeconds: positive('dedupe.ttlSeconds', dedupe.ttlSeconds, 86_400),
     store: store ?? memoryDedupeStore({ clock }),
+  };
+}
+
+function resolveIpCheck(
+  ipAllow: string[] | undefined,
+  trustProxy: TrustProxyConfig | undefined,
+): IpCheck | undefined {
+  if (ipAllow === undefined && trustProxy === undefined) return undefined;
+  if (ipAllow !== undefined)
+    return named('ipAllow', () =>
+      createIpCheck({ ipAllow, ...(trustProxy === undefined ? {} : { trustProxy }) }),
+    );
+  // trustProxy alone: work out ctx.ip from the trusted proxies, refusing nobody.
+  const resolve = named('trustProxy', () =>
+    createIpCheck({ ipAllow: ['0.0.0.0/0', '::/0'], trustProxy: trustProxy as TrustProxyConfig }),
+  );
+  return (peer, header) => {
+    try {
+      return resolve(peer, header);
+    } catch {
+      return peer ?? '';
+    }
   };
 }
 
@@ -474,12 +525,23 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
   }
   const response = optionalObject('response', config.response) ?? { status: 200, body: 'ok' };
   const clock = optionalFunction('clock', config.clock, Date.now);
+  const verifiers =
+    config.verify === undefined
+      ? []
+      : Array.isArray(config.verify)
+        ? config.verify
+        : [config.verify];
+  for (const [i, verifier] of verifiers.entries()) {
+    withMethods(Array.isArray(config.verify) ? `verify[${i}]` : 'verify', verifier, ['verify']);
+  }
   return {
     key,
     mode: oneOf('mode', config.mode, ['async', 'sync'], 'async'),
     enabled: config.enabled ?? true,
     methods,
     allow: [...new Set([...methods, ...(cors ? ['OPTIONS'] : [])])].join(', '),
+    verifiers,
+    checkIp: resolveIpCheck(config.ipAllow, config.trustProxy),
     checkAuth:
       config.auth === undefined
         ? undefined
@@ -502,6 +564,6 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
       memoryExecutionStore(),
     retry: resolveRetry(config.retry),
     hooks: resolveHooks(config.hooks),
-    dedupe: resolveDedupe(config.dedupe, clock),
+    dedupe: resolveDedupe(config.dedupe, clock, verifiers),
   };
 }

@@ -7,7 +7,12 @@ import {
   readLimitedBody,
 } from '../parse/index.js';
 import type { SentResponse } from '../response/index.js';
-import { fromError, toResponse, WebhookTriggerError } from '../response/index.js';
+import {
+  fromError,
+  isWebhookTriggerError,
+  toResponse,
+  WebhookTriggerError,
+} from '../response/index.js';
 import type { CloseOptions, ExecutionStore, TriggerContext } from '../runner/index.js';
 import { resolveCloseTimeout } from '../runner/index.js';
 import type { ResolvedTriggerConfig, TriggerMode, WebhookTriggerConfig } from './config.js';
@@ -168,6 +173,27 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     return sent;
   }
 
+  /** Every verifier must pass, on the exact bytes received (RFC-style "verify before parse"). */
+  async function verifySignatures(incoming: Incoming, rawBody: Uint8Array) {
+    const request = {
+      method: incoming.method,
+      url: incoming.url,
+      header: incoming.header,
+      rawBody,
+      now: resolved.clock(),
+    };
+    for (const verifier of resolved.verifiers) {
+      try {
+        await verifier.verify(request);
+      } catch (error) {
+        // A verifier's own failure (a bug, a crypto error) still only says "not verified".
+        throw isWebhookTriggerError(error, 'SIGNATURE_INVALID')
+          ? error
+          : new WebhookTriggerError('SIGNATURE_INVALID', undefined, { cause: error });
+      }
+    }
+  }
+
   /** The pipeline, top to bottom; every failure is a thrown {@link WebhookTriggerError}. */
   async function handleDelivery(incoming: Incoming, options: TriggerCallOptions) {
     if (!resolved.enabled) throw new WebhookTriggerError('TRIGGER_DISABLED');
@@ -177,6 +203,9 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
         headers: { allow: resolved.allow },
       });
     }
+    const clientIp = resolved.checkIp
+      ? resolved.checkIp(options.clientIp, incoming.header)
+      : options.clientIp;
     if (closing) {
       throw new WebhookTriggerError('SHUTTING_DOWN', undefined, {
         headers: { 'retry-after': '5' },
@@ -190,6 +219,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     // A declared type is refused before reading; an undeclared one only if a body comes.
     if (!accepted && contentType) throw new WebhookTriggerError('UNSUPPORTED_MEDIA_TYPE');
     const rawBody = await readLimitedBody(incoming.body(), resolved.maxBodyBytes);
+    if (resolved.verifiers.length > 0) await verifySignatures(incoming, rawBody);
     if (!accepted && rawBody.byteLength > 0)
       throw new WebhookTriggerError('UNSUPPORTED_MEDIA_TYPE');
     const body = decodeBody(rawBody, mediaType);
@@ -215,7 +245,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
       rawBody,
       vars,
     };
-    if (options.clientIp !== undefined) context.ip = options.clientIp;
+    if (clientIp) context.ip = clientIp;
     const id = resolved.dedupe?.keyOf(context);
     return id === undefined ? run(context, options) : runOnce(id, context, options);
   }

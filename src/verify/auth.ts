@@ -16,8 +16,26 @@ export interface BasicAuthConfig {
   realm?: string;
 }
 
+/** A bearer token (RFC 6750): `Authorization: Bearer <token>`. */
+export interface BearerAuthConfig {
+  /** Selects bearer-token authentication. */
+  type: 'bearer';
+  /** The expected token; several are accepted during a rotation. */
+  token: string | string[];
+}
+
+/** A shared value in a header of the sender's choice, e.g. `X-Api-Key`. */
+export interface HeaderAuthConfig {
+  /** Selects header-token authentication. */
+  type: 'header';
+  /** The header name (case-insensitive). */
+  name: string;
+  /** The expected value; several are accepted during a rotation. */
+  value: string | string[];
+}
+
 /** How callers authenticate to a trigger. */
-export type AuthConfig = BasicAuthConfig;
+export type AuthConfig = BasicAuthConfig | BearerAuthConfig | HeaderAuthConfig;
 
 /** Checks a request's headers; throws `UNAUTHORIZED` when they do not authenticate. */
 export type AuthCheck = (header: (name: string) => string | null | undefined) => void;
@@ -58,15 +76,44 @@ function nonEmptyStrings(value: unknown, option: string): string[] {
  */
 export function createAuthCheck(config: AuthConfig, key: string): AuthCheck {
   if (config === null || typeof config !== 'object') throw new TypeError('auth must be an object');
+  const realm = (
+    'realm' in config && typeof config.realm === 'string' ? config.realm : `hookflow ${key}`
+  ).replace(/["\\]/g, '');
+  const refuse = (headers?: Record<string, string>) =>
+    new WebhookTriggerError(
+      'UNAUTHORIZED',
+      'Authentication is required.',
+      headers ? { headers } : {},
+    );
+  if (config.type === 'bearer') {
+    const tokens = nonEmptyStrings(config.token, 'auth.token').map(toBytes);
+    const challenge = { 'www-authenticate': `Bearer realm="${realm}"` };
+    return function checkBearer(header) {
+      const match = /^bearer\s+(\S+)\s*$/i.exec(header('authorization') ?? '');
+      if (!matchesAny(toBytes(match?.[1] ?? ''), tokens) || !match) throw refuse(challenge);
+    };
+  }
+  if (config.type === 'header') {
+    if (typeof config.name !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(config.name)) {
+      throw new TypeError('auth.name must be a header name');
+    }
+    const name = config.name.toLowerCase();
+    const values = nonEmptyStrings(config.value, 'auth.value').map(toBytes);
+    return function checkHeaderToken(header) {
+      const value = header(name);
+      if (!matchesAny(toBytes(value ?? ''), values) || !value) throw refuse();
+    };
+  }
   if (config.type !== 'basic') {
-    throw new TypeError(`auth.type must be 'basic', received ${JSON.stringify(config.type)}`);
+    throw new TypeError(
+      `auth.type must be 'basic', 'bearer' or 'header', received ${JSON.stringify((config as { type?: unknown }).type)}`,
+    );
   }
   if (typeof config.username !== 'string' || config.username.includes(':')) {
     throw new TypeError('auth.username must be a string without ":"');
   }
   const username = [toBytes(config.username)];
   const passwords = nonEmptyStrings(config.password, 'auth.password').map(toBytes);
-  const realm = (config.realm ?? `hookflow ${key}`).replace(/["\\]/g, '');
   const challenge = { 'www-authenticate': `Basic realm="${realm}", charset="UTF-8"` };
 
   return function checkBasicAuth(header) {
@@ -74,10 +121,6 @@ export function createAuthCheck(config: AuthConfig, key: string): AuthCheck {
     // Both halves are always compared, so a wrong user name takes as long as a wrong password.
     const userOk = matchesAny(credentials?.[0] ?? new Uint8Array(0), username);
     const passwordOk = matchesAny(credentials?.[1] ?? new Uint8Array(0), passwords);
-    if (!credentials || !userOk || !passwordOk) {
-      throw new WebhookTriggerError('UNAUTHORIZED', 'Authentication is required.', {
-        headers: challenge,
-      });
-    }
+    if (!credentials || !userOk || !passwordOk) throw refuse(challenge);
   };
 }

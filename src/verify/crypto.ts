@@ -1,0 +1,173 @@
+/**
+ * HMAC, Ed25519 and encodings for the verifiers, on `node:crypto` where the runtime has it (Node,
+ * Bun, Deno: synchronous and fastest) and on Web Crypto everywhere else (edge runtimes).
+ */
+import { WebhookTriggerError } from '../response/errors.js';
+
+type NodeCrypto = typeof import('node:crypto');
+
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+
+const encoder = new TextEncoder();
+
+/** HMAC digests the verifiers use. */
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+const WEB_NAMES: Record<HmacAlgorithm, string> = {
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  sha512: 'SHA-512',
+};
+
+/** Signs byte strings with one key; keys are imported once and reused. */
+export interface HmacKey {
+  sign(parts: readonly (Uint8Array | string)[]): Uint8Array | Promise<Uint8Array>;
+}
+
+/** Creates an {@link HmacKey} for `secret` (bytes, or a string taken as UTF-8). */
+export function createHmacKey(algorithm: HmacAlgorithm, secret: Uint8Array | string): HmacKey {
+  const key = typeof secret === 'string' ? encoder.encode(secret) : secret;
+  if (nodeCrypto) {
+    const { createHmac } = nodeCrypto;
+    return {
+      sign(parts) {
+        const mac = createHmac(algorithm, key);
+        for (const part of parts) mac.update(part);
+        return mac.digest();
+      },
+    };
+  }
+  let imported: Promise<CryptoKey> | undefined;
+  return {
+    async sign(parts) {
+      imported ??= crypto.subtle.importKey(
+        'raw',
+        key as BufferSource,
+        { name: 'HMAC', hash: WEB_NAMES[algorithm] },
+        false,
+        ['sign'],
+      );
+      const data = concat(
+        parts.map((part) => (typeof part === 'string' ? encoder.encode(part) : part)),
+      );
+      return new Uint8Array(await crypto.subtle.sign('HMAC', await imported, data as BufferSource));
+    },
+  };
+}
+
+/** SHA-256 of bytes. */
+export async function sha256(data: Uint8Array): Promise<Uint8Array> {
+  if (nodeCrypto) return nodeCrypto.createHash('sha256').update(data).digest();
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', data as BufferSource));
+}
+
+// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4): the raw 32-byte key follows it.
+const ED25519_SPKI_PREFIX = Uint8Array.from([
+  0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+]);
+
+/** Verifies Ed25519 signatures with one raw 32-byte public key. */
+export interface Ed25519Key {
+  verify(message: Uint8Array, signature: Uint8Array): boolean | Promise<boolean>;
+}
+
+/** Creates an {@link Ed25519Key} from a raw 32-byte public key. */
+export function createEd25519Key(publicKey: Uint8Array): Ed25519Key {
+  if (publicKey.length !== 32) throw new TypeError('an Ed25519 public key is 32 bytes');
+  if (nodeCrypto) {
+    const key = nodeCrypto.createPublicKey({
+      key: Buffer.from(concat([ED25519_SPKI_PREFIX, publicKey])),
+      format: 'der',
+      type: 'spki',
+    });
+    return {
+      verify: (message, signature) =>
+        signature.length === 64 && nodeCrypto.verify(null, message, key, signature),
+    };
+  }
+  let imported: Promise<CryptoKey> | undefined;
+  return {
+    async verify(message, signature) {
+      imported ??= crypto.subtle.importKey(
+        'raw',
+        publicKey as BufferSource,
+        { name: 'Ed25519' },
+        false,
+        ['verify'],
+      );
+      return (
+        signature.length === 64 &&
+        crypto.subtle.verify(
+          'Ed25519',
+          await imported,
+          signature as BufferSource,
+          message as BufferSource,
+        )
+      );
+    },
+  };
+}
+
+/** Concatenates byte strings. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += HEX[byte];
+  return out;
+}
+
+/** Bytes of a hex string, or `undefined` when it is not hex. */
+export function fromHex(text: string): Uint8Array | undefined {
+  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) return undefined;
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Standard base64 of bytes. */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/**
+ * Bytes of a base64 (or base64url) string, or `undefined` when it is not canonical base64: unused
+ * trailing bits must be zero (RFC 4648 §3.5), so one signature has exactly one spelling.
+ */
+export function fromBase64(text: string): Uint8Array | undefined {
+  const normal = text.replace(/-/g, '+').replace(/_/g, '/');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normal)) return undefined;
+  const padded = normal.padEnd(Math.ceil(normal.length / 4) * 4, '=');
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+  return toBase64(bytes) === padded ? bytes : undefined;
+}
+
+/** The 401 every verifier answers with; the message may name a missing header, never a signature. */
+export function signatureInvalid(
+  message = 'The signature could not be verified.',
+): WebhookTriggerError {
+  return new WebhookTriggerError('SIGNATURE_INVALID', message);
+}
