@@ -135,6 +135,30 @@ describe('verify', () => {
     expect(runs).toBe(1);
   });
 
+  it("deduplicates Svix deliveries (svix-* headers) with dedupe: { key: 'delivery' }", async () => {
+    let runs = 0;
+    const sw = `whsec_${btoa('svix secret of some thirty-two bytes')}`;
+    const trigger = createWebhookTrigger({
+      verify: standardWebhooks({ secret: sw }),
+      dedupe: { key: 'delivery' },
+      workflow: () => void runs++,
+    });
+    const body = '{"type":"invoice.paid"}';
+    const signed = await signStandardWebhooks(sw, {
+      id: 'msg_svix_1',
+      timestamp: Math.floor(Date.now() / 1000),
+      body,
+    });
+    const headers = Object.fromEntries(
+      Object.entries(signed).map(([k, v]) => [k.replace('webhook-', 'svix-'), v]),
+    );
+    await trigger(post(body, { headers }));
+    const again = await trigger(post(body, { headers }));
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(runs).toBe(1);
+  });
+
   it("refuses dedupe: { key: 'delivery' } without a verifier that names a delivery header", () => {
     expect(() => createWebhookTrigger({ workflow: ok, dedupe: { key: 'delivery' } })).toThrow(
       /dedupe\.key/,

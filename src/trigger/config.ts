@@ -441,10 +441,14 @@ function resolveDedupe(
   if (typeof key === 'function') read = key;
   else if (key === 'delivery') {
     // The sender's own delivery id, from the first verifier that names its header.
-    const header = verifiers.find((v) => v.deliveryIdHeader)?.deliveryIdHeader;
-    if (!header)
+    const verifier = verifiers.find((v) => v.deliveryIdHeader);
+    const names =
+      verifier?.deliveryIdHeaders ??
+      (verifier?.deliveryIdHeader ? [verifier.deliveryIdHeader] : []);
+    if (names.length === 0) {
       fail('dedupe.key', "a verifier with a delivery id header when it is 'delivery'", key);
-    read = (ctx) => ctx.headers[header];
+    }
+    read = (ctx) => names.map((name) => ctx.headers[name]).find((value) => value !== undefined);
   } else if (typeof key === 'string' && key !== '') {
     const header = key.toLowerCase();
     read = CONTEXT_ROOTS.test(key) ? (ctx) => getPath(ctx, key) : (ctx) => ctx.headers[header];

@@ -149,8 +149,9 @@ export function toBase64(bytes: Uint8Array): string {
 }
 
 /**
- * Bytes of a base64 (or base64url) string, or `undefined` when it is not canonical base64: unused
- * trailing bits must be zero (RFC 4648 §3.5), so one signature has exactly one spelling.
+ * Bytes of a base64 (or base64url, padded or not) string, or `undefined` when it is not base64.
+ * Unused trailing bits must be zero (RFC 4648 §3.5): a changed last character never decodes to the
+ * same signature.
  */
 export function fromBase64(text: string): Uint8Array | undefined {
   const normal = text.replace(/-/g, '+').replace(/_/g, '/');

@@ -469,7 +469,9 @@ export function hmac(config: HmacConfig): Verifier {
     throw new TypeError('hmac: header is required');
   const algorithm = config.algorithm ?? 'sha256';
   if (!['sha1', 'sha256', 'sha512'].includes(algorithm))
-    throw new TypeError(`hmac: algorithm must be sha1, sha256 or sha512`);
+    throw new TypeError(
+      `hmac: algorithm must be sha1, sha256 or sha512, received ${String(algorithm)}`,
+    );
   const encoding = config.encoding ?? 'hex';
   if (encoding !== 'hex' && encoding !== 'base64')
     throw new TypeError('hmac: encoding must be hex or base64');

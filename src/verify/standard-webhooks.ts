@@ -56,7 +56,13 @@ function headerOf(
  * ```
  */
 export function standardWebhooks(config: StandardWebhooksConfig): Verifier {
-  const keys = secretList(config?.secret, 'standardWebhooks: secret').map(decodeKey);
+  const keys = secretList(config?.secret, 'standardWebhooks: secret').map((secret) => {
+    try {
+      return decodeKey(secret);
+    } catch (error) {
+      throw new TypeError(`standardWebhooks: ${(error as Error).message}`);
+    }
+  });
   const hmacs = keys.flatMap((k) => (k.hmac ? [k.hmac] : []));
   const publicKeys = keys.flatMap((k) => (k.ed25519 ? [k.ed25519] : []));
   const toleranceSeconds = tolerance(
@@ -68,6 +74,7 @@ export function standardWebhooks(config: StandardWebhooksConfig): Verifier {
   return {
     scheme: 'standard-webhooks',
     deliveryIdHeader: 'webhook-id',
+    deliveryIdHeaders: ['webhook-id', 'svix-id'],
     async verify(request) {
       const id = headerOf(request.header, 'id');
       const timestamp = headerOf(request.header, 'timestamp');

@@ -22,6 +22,11 @@ export interface Verifier {
   /** The header carrying the sender's delivery id (for `dedupe: { key: 'delivery' }`), lower-case. */
   readonly deliveryIdHeader?: string;
   /**
+   * Every header that may carry the delivery id, in the order to read them, when senders of the
+   * scheme use more than one name (Standard Webhooks and Svix). @defaultValue `[deliveryIdHeader]`
+   */
+  readonly deliveryIdHeaders?: readonly string[];
+  /**
    * Verifies one delivery.
    *
    * @throws {@link WebhookTriggerError} `SIGNATURE_INVALID` when it does not verify.
