@@ -324,3 +324,77 @@ describe('dedupe', () => {
     expect(await (await trigger(delivery())).json()).toBe('fast');
   });
 });
+
+describe('hooks and stores that fail', () => {
+  it('ignores a hook that rejects, and gives dead letters the delivery', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    const jobs: unknown[] = [];
+    const trigger = createWebhookTrigger({
+      retry: { attempts: 1, backoff: { type: 'fixed', delayMs: 1 } },
+      hooks: {
+        onExecution: async () => {
+          throw new Error('metrics down');
+        },
+        onDeadLetter: (_record, job) => jobs.push(job.context.body),
+      },
+      workflow: () => {
+        throw new Error('no');
+      },
+    });
+    await trigger(post({ order: 7 }));
+    await waitForRecords(trigger, (r) => r[0]?.status === 'dead');
+    await sleep(10);
+    process.off('unhandledRejection', onRejection);
+    expect(rejections).toEqual([]);
+    expect(jobs).toEqual([{ order: 7 }]);
+  });
+
+  it('answers normally and frees the key when the dedupe store cannot remember', async () => {
+    const { memoryDedupeStore } = await import('hookflow');
+    const inner = memoryDedupeStore();
+    let runs = 0;
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      dedupe: {
+        key: 'webhook-id',
+        store: { ...inner, remember: () => Promise.reject(new Error('redis down')) },
+      },
+      workflow: () => ++runs,
+    });
+    const delivery = () => post({}, { headers: { 'webhook-id': 'm1' } });
+    expect((await trigger(delivery())).status).toBe(200);
+    expect((await trigger(delivery())).status).toBe(200);
+    expect(runs).toBe(2);
+  });
+
+  it('hands out copies whose history and response cannot change the store', async () => {
+    const trigger = createWebhookTrigger({ mode: 'sync', workflow: () => 'x' });
+    await trigger(post({}));
+    const [copy] = await trigger.executions.list();
+    copy?.history?.push({ attempt: 9, startedAt: 'x' });
+    if (copy?.response) copy.response.headers['x-changed'] = '1';
+    const [again] = await trigger.executions.list();
+    expect(again?.history).toHaveLength(1);
+    expect(again?.response?.headers['x-changed']).toBeUndefined();
+  });
+
+  it('records a run aborted by close() with attempts left as dead, not queued forever', async () => {
+    const dead: string[] = [];
+    const trigger = createWebhookTrigger({
+      retry: { attempts: 5, backoff: { type: 'fixed', delayMs: 1 } },
+      hooks: { onDeadLetter: (record) => dead.push(record.id) },
+      workflow: (_ctx, run) =>
+        new Promise((_resolve, reject) =>
+          run.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
+    });
+    await trigger(post({}));
+    await sleep(5);
+    await trigger.close({ timeoutMs: 20 });
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'dead');
+    expect(record?.attempts).toBe(1);
+    expect(dead).toEqual([record?.id]);
+  });
+});

@@ -306,3 +306,24 @@ describe('request data is never a template, even when the workflow builds string
     });
   });
 });
+
+describe('respond() templates cannot read credentials', () => {
+  it('renders credential-like headers empty, even from a template split across fields', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (ctx, run) => {
+        const b = ctx.body as { first: string; last: string };
+        run.respond({
+          body: { joined: `${b.first}${b.last}`, id: '{{$context.headers.x-request-id}}' },
+        });
+      },
+    });
+    const res = await trigger(
+      post(
+        { first: '{{$context.headers', last: '.authorization}}' },
+        { headers: { authorization: 'Bearer s3cret', 'x-request-id': 'req-1' } },
+      ),
+    );
+    expect(await res.json()).toEqual({ joined: '', id: 'req-1' });
+  });
+});

@@ -1,3 +1,4 @@
+import { copyRecord } from './copy-record.js';
 import type { ExecutionQuery, ExecutionRecord, ExecutionStore } from './types.js';
 
 /** Options of {@link memoryExecutionStore}. */
@@ -39,12 +40,12 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
 
   return {
     put(record) {
-      records.set(record.id, { ...record });
+      records.set(record.id, copyRecord(record));
       if (records.size > maxRecords) evict();
     },
     get(id) {
       const record = records.get(id);
-      return record && { ...record };
+      return record && copyRecord(record);
     },
     list(query: ExecutionQuery = {}) {
       const out: ExecutionRecord[] = [];
@@ -53,7 +54,7 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
         const record = all[i] as ExecutionRecord;
         if (query.status !== undefined && record.status !== query.status) continue;
         if (query.before !== undefined && !(record.receivedAt < query.before)) continue;
-        out.push({ ...record });
+        out.push(copyRecord(record));
       }
       return out;
     },

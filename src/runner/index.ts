@@ -1,3 +1,4 @@
+export { copyRecord } from './copy-record.js';
 export { resolveCloseTimeout, waitUntilDeadline } from './deadline.js';
 export type { MemoryDedupeStoreConfig } from './dedupe-store.js';
 export { memoryDedupeStore } from './dedupe-store.js';

@@ -74,7 +74,8 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   }
 
   function retry(entry: Entry) {
-    const delay = backoffDelay(entry.options.backoff, entry.attempt);
+    // Timers hold 32-bit milliseconds: a longer delay would fire at once, so it is capped (~24.8 days).
+    const delay = Math.min(backoffDelay(entry.options.backoff, entry.attempt), 2 ** 31 - 1);
     const next = { ...entry, attempt: entry.attempt + 1 };
     const timer = setTimeout(() => {
       retries.delete(timer);

@@ -8,6 +8,7 @@ import type {
   ExecutionRecord,
   ExecutionStore,
   Executor,
+  Job,
   Queue,
   TriggerContext,
   Workflow,
@@ -80,9 +81,10 @@ export interface TriggerHooks {
   onExecution?(record: ExecutionRecord): void;
   /**
    * Called when an async run will not be tried again (attempts exhausted, a `NonRetryableError`, or
-   * still waiting when `close()` gave up): persist or alert here.
+   * still waiting when `close()` gave up): persist or alert here. `job.context` holds the whole
+   * delivery (headers, body, raw bytes), so it can be stored and replayed later.
    */
-  onDeadLetter?(record: ExecutionRecord): void;
+  onDeadLetter?(record: ExecutionRecord, job: Job): void;
 }
 
 /** Repeated deliveries answered with the first response instead of running again. */

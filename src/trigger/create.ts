@@ -168,8 +168,17 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     }
     // A server error, a timeout or "too many requests" invites a retry that should run again, not
     // get the same answer replayed for the rest of the TTL.
-    if (sent.status >= 500 || sent.status === 408 || sent.status === 429) await store.release(key);
-    else await store.remember(key, sent);
+    try {
+      if (sent.status >= 500 || sent.status === 408 || sent.status === 429)
+        await store.release(key);
+      else await store.remember(key, sent);
+    } catch {
+      // The delivery is handled; a store that cannot keep the answer must not turn it into an
+      // error, nor leave the key claimed (every retry would get 409 until the TTL ends).
+      await Promise.resolve()
+        .then(() => store.release(key))
+        .catch(() => {});
+    }
     return sent;
   }
 

@@ -16,6 +16,7 @@ import type {
   TriggerContext,
 } from '../runner/index.js';
 import {
+  copyRecord,
   createLazyAbort,
   type LazyAbort,
   shouldRetry,
@@ -75,6 +76,24 @@ function keepAlive(options: RunOptions, work: Promise<unknown>) {
   } catch {}
 }
 
+/** Header names that carry credentials: never readable from a respond() template. */
+const CREDENTIAL_HEADER =
+  /^(authorization|proxy-authorization|cookie)$|token|secret|key|signature|session|password|auth|credential/i;
+
+/**
+ * What respond() templates may read: the context without credential-like headers and raw bytes.
+ * A spec built from request data could otherwise be steered (by a caller who splits a template
+ * across fields) into reading secrets a proxy added; what remains is what the caller sent itself.
+ */
+function respondScope(context: TriggerContext): TriggerContext {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(context.headers)) {
+    if (!CREDENTIAL_HEADER.test(name)) headers[name] = value;
+  }
+  const { rawBody: _rawBody, ...rest } = context;
+  return { ...rest, headers };
+}
+
 function warn(record: ExecutionRecord, message: string) {
   record.warnings = [...(record.warnings ?? []), message];
 }
@@ -87,8 +106,11 @@ export function createRunner(config: ResolvedTriggerConfig) {
   const { executor, executions, clock, timeoutMs } = config;
   const syncRuns = new Set<{ done: Promise<unknown>; controller: LazyAbort }>();
   const finishers = new Map<string, () => void>();
-  // Accepted async deliveries not finished yet, and whether an attempt of each is running now.
-  const unfinished = new Map<string, boolean>();
+  // In-process queues only: accepted deliveries not finished yet (a distributed queue runs them in
+  // other processes, which this one must not track), and whether an attempt is running now.
+  const inProcess = !config.queue.capabilities?.distributed;
+  const unfinished = new Map<string, { job: Job; running: boolean }>();
+  let stopping = false;
   const now = () => new Date(clock()).toISOString();
 
   function newRecord(context: TriggerContext, status: 'queued' | 'started'): ExecutionRecord {
@@ -102,17 +124,19 @@ export function createRunner(config: ResolvedTriggerConfig) {
     };
   }
 
-  /** Calls a host hook; what it throws is ignored (hooks observe, they do not steer runs). */
+  /**
+   * Calls a host hook with a copy of the record; what it throws or rejects with is ignored (hooks
+   * observe, they do not steer runs, and must never crash the process).
+   */
   function callHook(
-    hook: ((record: ExecutionRecord) => void) | undefined,
+    hook: ((record: ExecutionRecord, job: Job) => unknown) | undefined,
     record: ExecutionRecord,
+    job?: Job,
   ) {
     if (!hook) return;
-    // A copy, so that a hook keeping or changing it cannot change what the store holds.
-    const copy = { ...record };
-    if (record.history) copy.history = record.history.map((attempt) => ({ ...attempt }));
     try {
-      hook(copy);
+      const out = hook(copyRecord(record), job as Job);
+      if (out instanceof Promise) out.catch(() => {});
     } catch {}
   }
 
@@ -197,7 +221,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
         job,
         retry ? { id: job.id, attempts: retry.attempts, backoff: retry.backoff } : { id: job.id },
       );
-      unfinished.set(job.id, false);
+      if (inProcess) unfinished.set(job.id, { job, running: false });
       callHook(config.hooks.onExecution, record);
     } catch (error) {
       // Nothing is acknowledged that was not queued: the caller gets a 503 and retries.
@@ -213,7 +237,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
       await emit(record);
       throw refusal;
     }
-    keepAlive(options, new Promise<void>((resolve) => finishers.set(job.id, resolve)));
+    // Edge runtimes must keep the process alive for a run that happens here, after the response.
+    if (inProcess)
+      keepAlive(options, new Promise<void>((resolve) => finishers.set(job.id, resolve)));
     return sent;
   }
 
@@ -224,7 +250,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
    */
   async function processJob(job: Job, info: JobInfo): Promise<void> {
     const record = (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
-    unfinished.set(job.id, true);
+    if (inProcess) unfinished.set(job.id, { job, running: true });
     begin(record, info.attempt);
     await emit(record);
     const controller = createLazyAbort(info.signal);
@@ -242,27 +268,28 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const outcome = await execute(job, run, controller, () => true);
     if (outcome.status === 'resolved') {
       finish(record, outcome, 'resolved');
-      await settle(record);
+      await settle(record, job);
       return;
     }
     const error =
       outcome.status === 'failed' ? outcome.error : new WebhookTriggerError('WORKFLOW_TIMEOUT');
-    if (shouldRetry(error, info.attempt, info.attempts)) {
+    // An in-process queue that is closing will not run a retry: this attempt is the last.
+    if (shouldRetry(error, info.attempt, info.attempts) && !(inProcess && stopping)) {
       finish(record, outcome, 'queued');
-      unfinished.set(job.id, false);
+      if (inProcess) unfinished.set(job.id, { job, running: false });
       await emit(record);
     } else {
       finish(record, outcome, config.retry ? 'dead' : outcome.status);
-      await settle(record);
+      await settle(record, job);
     }
     throw error;
   }
 
   /** Records the final status of an async run and lets go of it. */
-  async function settle(record: ExecutionRecord) {
+  async function settle(record: ExecutionRecord, job: Job) {
     unfinished.delete(record.id);
     await emit(record);
-    if (record.status === 'dead') callHook(config.hooks.onDeadLetter, record);
+    if (record.status === 'dead') callHook(config.hooks.onDeadLetter, record, job);
     finishers.get(record.id)?.();
     finishers.delete(record.id);
   }
@@ -286,7 +313,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
         sent ??= callerText(context);
         return sent.some((text) => text.includes(expression));
       };
-      return compileResponse(spec, 200, isLiteral).render({ $context: context });
+      return compileResponse(spec, 200, isLiteral).render({ $context: respondScope(context) });
     } catch (error) {
       return fromError(error, 'INVALID_RESPONSE');
     }
@@ -353,22 +380,26 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * host can keep them; attempts still running record their own outcome.
    */
   async function abandonWaiting() {
-    for (const [id, running] of [...unfinished]) {
+    for (const [id, { job, running }] of [...unfinished]) {
       if (running) continue;
       const record = await executions.get(id);
       if (!record) continue;
       record.status = 'dead';
       record.error = {
         name: 'WebhookTriggerError',
-        message: 'The trigger closed before this delivery ran.',
+        message:
+          record.attempts === 0
+            ? 'The trigger closed before this delivery ran.'
+            : 'The trigger closed before this delivery was retried.',
         code: 'SHUTTING_DOWN',
       };
-      await settle(record);
+      await settle(record, job);
     }
   }
 
   /** Waits for running sync runs, aborting them past the timeout. */
   async function close(options: CloseOptions) {
+    stopping = true;
     if (syncRuns.size === 0) return;
     const late = await waitUntilDeadline(
       Promise.all([...syncRuns].map((run) => run.done)),
