@@ -30,10 +30,12 @@ export interface HmacKey {
 export function createHmacKey(algorithm: HmacAlgorithm, secret: Uint8Array | string): HmacKey {
   const key = typeof secret === 'string' ? encoder.encode(secret) : secret;
   if (nodeCrypto) {
-    const { createHmac } = nodeCrypto;
+    const { createHmac, createSecretKey } = nodeCrypto;
+    // A KeyObject is prepared once; createHmac then skips copying the key on every call.
+    const keyObject = createSecretKey(key);
     return {
       sign(parts) {
-        const mac = createHmac(algorithm, key);
+        const mac = createHmac(algorithm, keyObject);
         for (const part of parts) mac.update(part);
         return mac.digest();
       },
@@ -133,12 +135,35 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
+const HEX_PATTERN = /^(?:[0-9a-fA-F]{2})*$/;
+
+function nibble(code: number): number {
+  // '0'–'9' → 0–9, 'A'–'F' and 'a'–'f' → 10–15 (the pattern has already ruled out anything else).
+  return code <= 57 ? code - 48 : (code | 32) - 87;
+}
+
 /** Bytes of a hex string, or `undefined` when it is not hex. */
 export function fromHex(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) return undefined;
+  if (nodeCrypto) {
+    // Buffer stops at the first character that is not hex: a full-length result proves validity.
+    const bytes = Buffer.from(text, 'hex');
+    return bytes.length * 2 === text.length ? bytes : undefined;
+  }
+  if (!HEX_PATTERN.test(text)) return undefined;
   const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = (nibble(text.charCodeAt(i * 2)) << 4) | nibble(text.charCodeAt(i * 2 + 1));
+  }
   return out;
+}
+
+/** Compares two byte strings in constant time (for equal lengths), natively where possible. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  if (nodeCrypto) return nodeCrypto.timingSafeEqual(a, b);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
 }
 
 /** Standard base64 of bytes. */

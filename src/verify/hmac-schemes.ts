@@ -9,6 +9,7 @@ import {
 import {
   anyMatch,
   checkTimestamp,
+  expectMatch,
   hmacKeys,
   requireHeader,
   secretList,
@@ -47,14 +48,16 @@ export function github(config: GithubConfig): Verifier {
   return {
     scheme: 'github',
     deliveryIdHeader: 'x-github-delivery',
-    async verify({ header, rawBody }) {
+    verify({ header, rawBody }) {
       const modern = header('x-hub-signature-256');
       const legacy = sha1 && !modern ? header('x-hub-signature') : undefined;
       if (!modern && !legacy) throw signatureInvalid('Missing x-hub-signature-256 header.');
-      const [prefix, keys] = modern ? ['sha256=', sha256] : ['sha1=', sha1 ?? []];
+      const prefix = modern ? 'sha256=' : 'sha1=';
+      const keys = modern ? sha256 : (sha1 ?? []);
       const value = (modern ?? legacy) as string;
       const signature = value.startsWith(prefix) ? fromHex(value.slice(prefix.length)) : undefined;
-      if (!signature || !(await anyMatch(keys, [rawBody], [signature]))) throw signatureInvalid();
+      if (!signature) throw signatureInvalid();
+      return expectMatch(anyMatch(keys, [rawBody], [signature]));
     },
   };
 }
@@ -124,17 +127,13 @@ export function stripe(config: TimestampedSecretConfig): Verifier {
   const toleranceSeconds = tolerance(config.toleranceSeconds, 300, 'stripe: toleranceSeconds');
   return {
     scheme: 'stripe',
-    async verify({ header, rawBody, now }) {
+    verify({ header, rawBody, now }) {
       const parsed = pairs(requireHeader(header, 'stripe-signature'), ',');
       const timestamp = parsed.get('t')?.[0];
       checkTimestamp(timestamp, now, toleranceSeconds);
       const candidates = hexList(parsed.get('v1'));
-      if (
-        candidates.length === 0 ||
-        !(await anyMatch(keys, [`${timestamp}.`, rawBody], candidates))
-      ) {
-        throw signatureInvalid();
-      }
+      if (candidates.length === 0) throw signatureInvalid();
+      return expectMatch(anyMatch(keys, [`${timestamp}.`, rawBody], candidates));
     },
   };
 }
@@ -178,14 +177,13 @@ export function slack(config: TimestampedSecretConfig): Verifier {
   const toleranceSeconds = tolerance(config.toleranceSeconds, 300, 'slack: toleranceSeconds');
   return {
     scheme: 'slack',
-    async verify({ header, rawBody, now }) {
+    verify({ header, rawBody, now }) {
       const timestamp = requireHeader(header, 'x-slack-request-timestamp');
       const value = requireHeader(header, 'x-slack-signature');
       checkTimestamp(timestamp, now, toleranceSeconds);
       const signature = value.startsWith('v0=') ? fromHex(value.slice(3)) : undefined;
-      if (!signature || !(await anyMatch(keys, [`v0:${timestamp}:`, rawBody], [signature]))) {
-        throw signatureInvalid();
-      }
+      if (!signature) throw signatureInvalid();
+      return expectMatch(anyMatch(keys, [`v0:${timestamp}:`, rawBody], [signature]));
     },
   };
 }
@@ -233,17 +231,13 @@ export function paddle(config: TimestampedSecretConfig): Verifier {
   const toleranceSeconds = tolerance(config.toleranceSeconds, 5, 'paddle: toleranceSeconds');
   return {
     scheme: 'paddle',
-    async verify({ header, rawBody, now }) {
+    verify({ header, rawBody, now }) {
       const parsed = pairs(requireHeader(header, 'paddle-signature'), ';');
       const timestamp = parsed.get('ts')?.[0];
       checkTimestamp(timestamp, now, toleranceSeconds);
       const candidates = hexList(parsed.get('h1'));
-      if (
-        candidates.length === 0 ||
-        !(await anyMatch(keys, [`${timestamp}:`, rawBody], candidates))
-      ) {
-        throw signatureInvalid();
-      }
+      if (candidates.length === 0) throw signatureInvalid();
+      return expectMatch(anyMatch(keys, [`${timestamp}:`, rawBody], candidates));
     },
   };
 }
@@ -292,9 +286,10 @@ export function shopify(config: ShopifyConfig): Verifier {
   return {
     scheme: 'shopify',
     deliveryIdHeader: 'x-shopify-webhook-id',
-    async verify({ header, rawBody }) {
+    verify({ header, rawBody }) {
       const signature = fromBase64(requireHeader(header, 'x-shopify-hmac-sha256'));
-      if (!signature || !(await anyMatch(keys, [rawBody], [signature]))) throw signatureInvalid();
+      if (!signature) throw signatureInvalid();
+      return expectMatch(anyMatch(keys, [rawBody], [signature]));
     },
   };
 }
@@ -346,10 +341,10 @@ export function square(config: SquareConfig): Verifier {
   const { notificationUrl } = config;
   return {
     scheme: 'square',
-    async verify({ header, rawBody }) {
+    verify({ header, rawBody }) {
       const signature = fromBase64(requireHeader(header, 'x-square-hmacsha256-signature'));
-      if (!signature || !(await anyMatch(keys, [notificationUrl, rawBody], [signature])))
-        throw signatureInvalid();
+      if (!signature) throw signatureInvalid();
+      return expectMatch(anyMatch(keys, [notificationUrl, rawBody], [signature]));
     },
   };
 }
@@ -404,7 +399,8 @@ export function linear(config: LinearConfig): Verifier {
     deliveryIdHeader: 'linear-delivery',
     async verify({ header, rawBody, now }) {
       const signature = fromHex(requireHeader(header, 'linear-signature'));
-      if (!signature || !(await anyMatch(keys, [rawBody], [signature]))) throw signatureInvalid();
+      if (!signature) throw signatureInvalid();
+      await expectMatch(anyMatch(keys, [rawBody], [signature]));
       // The timestamp is inside the signed body, so it is checked once the body is authentic.
       const timestamp = /"webhookTimestamp"\s*:\s*(\d+)/.exec(decoder.decode(rawBody))?.[1];
       checkTimestamp(
@@ -482,13 +478,13 @@ export function hmac(config: HmacConfig): Verifier {
   const content = config.signedContent ?? ((request: VerifyRequest) => [request.rawBody]);
   const verifier: Verifier = {
     scheme: 'hmac',
-    async verify(request) {
+    verify(request) {
       const value = requireHeader(request.header, name);
       const text = value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
       const signature =
         text === undefined ? undefined : encoding === 'hex' ? fromHex(text) : fromBase64(text);
-      if (!signature || !(await anyMatch(keys, content(request), [signature])))
-        throw signatureInvalid();
+      if (!signature) throw signatureInvalid();
+      return expectMatch(anyMatch(keys, content(request), [signature]));
     },
   };
   return config.deliveryIdHeader

@@ -1,5 +1,10 @@
-import { matchesAny } from './constant-time.js';
-import { createHmacKey, type HmacAlgorithm, type HmacKey, signatureInvalid } from './crypto.js';
+import {
+  bytesEqual,
+  createHmacKey,
+  type HmacAlgorithm,
+  type HmacKey,
+  signatureInvalid,
+} from './crypto.js';
 import type { Secrets } from './types.js';
 
 /** Validates a `string | string[]` secret option into a non-empty list. */
@@ -19,18 +24,41 @@ export function hmacKeys(algorithm: HmacAlgorithm, secrets: Secrets, option: str
 /**
  * Signs `parts` with every key and checks the candidates against each: true when any pair matches.
  * Every comparison runs (constant time per candidate), so timing does not tell which key matched.
+ * Synchronous when the keys sign synchronously (node:crypto), so the common case awaits nothing.
  */
-export async function anyMatch(
+export function anyMatch(
   keys: readonly HmacKey[],
   parts: readonly (Uint8Array | string)[],
   candidates: readonly Uint8Array[],
-): Promise<boolean> {
-  let matched = false;
-  for (const key of keys) {
-    const mac = await key.sign(parts);
-    for (const candidate of candidates) matched = matchesAny(candidate, [mac]) || matched;
+): boolean | Promise<boolean> {
+  // One key and one candidate is the common case (no rotation): nothing to allocate.
+  if (keys.length === 1 && candidates.length === 1) {
+    const mac = (keys[0] as HmacKey).sign(parts);
+    const candidate = candidates[0] as Uint8Array;
+    return mac instanceof Promise
+      ? mac.then((m) => bytesEqual(candidate, m))
+      : bytesEqual(candidate, mac);
   }
-  return matched;
+  const macs = keys.map((key) => key.sign(parts));
+  const compare = (signed: readonly Uint8Array[]) => {
+    let matched = false;
+    for (const mac of signed) {
+      for (const candidate of candidates) matched = bytesEqual(candidate, mac) || matched;
+    }
+    return matched;
+  };
+  return macs.some((mac) => mac instanceof Promise)
+    ? Promise.all(macs).then(compare)
+    : compare(macs as Uint8Array[]);
+}
+
+/** Throws the generic 401 unless `matched` (or the promise of it) is true. */
+export function expectMatch(matched: boolean | Promise<boolean>): void | Promise<void> {
+  if (matched === true) return;
+  if (matched === false) throw signatureInvalid();
+  return matched.then((ok) => {
+    if (!ok) throw signatureInvalid();
+  });
 }
 
 /** Reads a required header, or throws naming it. */
