@@ -229,6 +229,13 @@ describe('signature vectors through the real trigger', () => {
   });
 });
 
+const isForm = (v: Vector) => /form-urlencoded/.test(lower(v.headers)['content-type'] ?? '');
+const sortedParams = (text: string) =>
+  [...new URLSearchParams(text)].map(([k, val]) => `${k}=${val}`).sort();
+const sameParams = (original: string, changed: Uint8Array) =>
+  JSON.stringify(sortedParams(original)) ===
+  JSON.stringify(sortedParams(new TextDecoder().decode(changed)));
+
 describe('signature vectors (property)', () => {
   const valid = covered.filter((v) => v.expect === 'valid');
 
@@ -242,6 +249,9 @@ describe('signature vectors (property)', () => {
           const bytes = new TextEncoder().encode(v.body);
           const i = at % bytes.length;
           bytes[i] = (bytes[i] as number) ^ xor;
+          // Twilio signs the decoded form parameters, not the bytes: a change that decodes to the
+          // same parameters (`%2B` → `%2b`) is the same delivery, and rightly verifies.
+          fc.pre(!(v.scheme === 'twilio' && isForm(v) && sameParams(v.body, bytes)));
           expect((await deliver(v, { body: bytes })).status).toBe(401);
         },
       ),
