@@ -2,6 +2,7 @@
  * HMAC, Ed25519 and encodings for the verifiers, on `node:crypto` where the runtime has it (Node,
  * Bun, Deno: synchronous and fastest) and on Web Crypto everywhere else (edge runtimes).
  */
+import { concatBytes as concat } from '../parse/body.js';
 import { WebhookTriggerError } from '../response/errors.js';
 
 type NodeCrypto = typeof import('node:crypto');
@@ -110,20 +111,6 @@ export function createEd25519Key(publicKey: Uint8Array): Ed25519Key {
       );
     },
   };
-}
-
-/** Concatenates byte strings. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

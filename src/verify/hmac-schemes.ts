@@ -2,6 +2,7 @@ import {
   fromBase64,
   fromHex,
   type HmacAlgorithm,
+  type HmacKey,
   signatureInvalid,
   toBase64,
   toHex,
@@ -19,6 +20,15 @@ import type { Secrets, SignedHeaders, Verifier, VerifyRequest } from './types.js
 
 const decoder = new TextDecoder();
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** One HMAC of `parts` with `secret`, for the sign helpers. */
+async function macOf(
+  secret: string,
+  parts: (string | Uint8Array)[],
+  algorithm: HmacAlgorithm = 'sha256',
+) {
+  return (hmacKeys(algorithm, secret, 'secret')[0] as HmacKey).sign(parts);
+}
 
 /** Options of {@link github}. */
 export interface GithubConfig {
@@ -77,9 +87,8 @@ export async function signGithub(
   secret: string,
   body: string | Uint8Array,
 ): Promise<SignedHeaders> {
-  const [key] = hmacKeys('sha256', secret, 'secret');
   return {
-    'x-hub-signature-256': `sha256=${toHex(await (key as NonNullable<typeof key>).sign([body]))}`,
+    'x-hub-signature-256': `sha256=${toHex(await macOf(secret, [body]))}`,
   };
 }
 
@@ -155,8 +164,7 @@ export async function signStripe(
   body: string | Uint8Array,
   timestamp = nowSeconds(),
 ): Promise<SignedHeaders> {
-  const [key] = hmacKeys('sha256', secret, 'secret');
-  const mac = await (key as NonNullable<typeof key>).sign([`${timestamp}.`, body]);
+  const mac = await macOf(secret, [`${timestamp}.`, body]);
   return { 'stripe-signature': `t=${timestamp},v1=${toHex(mac)}` };
 }
 
@@ -205,8 +213,7 @@ export async function signSlack(
   body: string | Uint8Array,
   timestamp = nowSeconds(),
 ): Promise<SignedHeaders> {
-  const [key] = hmacKeys('sha256', secret, 'secret');
-  const mac = await (key as NonNullable<typeof key>).sign([`v0:${timestamp}:`, body]);
+  const mac = await macOf(secret, [`v0:${timestamp}:`, body]);
   return {
     'x-slack-request-timestamp': String(timestamp),
     'x-slack-signature': `v0=${toHex(mac)}`,
@@ -259,8 +266,7 @@ export async function signPaddle(
   body: string | Uint8Array,
   timestamp = nowSeconds(),
 ): Promise<SignedHeaders> {
-  const [key] = hmacKeys('sha256', secret, 'secret');
-  const mac = await (key as NonNullable<typeof key>).sign([`${timestamp}:`, body]);
+  const mac = await macOf(secret, [`${timestamp}:`, body]);
   return { 'paddle-signature': `ts=${timestamp};h1=${toHex(mac)}` };
 }
 
@@ -309,8 +315,7 @@ export async function signShopify(
   secret: string,
   body: string | Uint8Array,
 ): Promise<SignedHeaders> {
-  const [key] = hmacKeys('sha256', secret, 'secret');
-  return { 'x-shopify-hmac-sha256': toBase64(await (key as NonNullable<typeof key>).sign([body])) };
+  return { 'x-shopify-hmac-sha256': toBase64(await macOf(secret, [body])) };
 }
 
 /** Options of {@link square}. */
@@ -366,8 +371,7 @@ export async function signSquare(
   notificationUrl: string,
   body: string | Uint8Array,
 ): Promise<SignedHeaders> {
-  const [key] = hmacKeys('sha256', signatureKey, 'signatureKey');
-  const mac = await (key as NonNullable<typeof key>).sign([notificationUrl, body]);
+  const mac = await macOf(signatureKey, [notificationUrl, body]);
   return { 'x-square-hmacsha256-signature': toBase64(mac) };
 }
 
@@ -427,8 +431,7 @@ export async function signLinear(
   secret: string,
   body: string | Uint8Array,
 ): Promise<SignedHeaders> {
-  const [key] = hmacKeys('sha256', secret, 'secret');
-  return { 'linear-signature': toHex(await (key as NonNullable<typeof key>).sign([body])) };
+  return { 'linear-signature': toHex(await macOf(secret, [body])) };
 }
 
 /** Options of {@link hmac}: any sender that signs with an HMAC in a header. */
@@ -507,8 +510,7 @@ export async function signHmac(
   config: Omit<HmacConfig, 'signedContent'> & { secret: string },
   body: string | Uint8Array,
 ): Promise<SignedHeaders> {
-  const [key] = hmacKeys(config.algorithm ?? 'sha256', config.secret, 'secret');
-  const mac = await (key as NonNullable<typeof key>).sign([body]);
+  const mac = await macOf(config.secret, [body], config.algorithm);
   const text = (config.encoding ?? 'hex') === 'hex' ? toHex(mac) : toBase64(mac);
   return { [config.header.toLowerCase()]: `${config.prefix ?? ''}${text}` };
 }
