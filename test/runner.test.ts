@@ -63,6 +63,21 @@ describe('retries and dead letters', () => {
     expect(dead[0]).toMatchObject({ id: record?.id, status: 'dead', attempts: 3 });
   });
 
+  it('also calls a top-level onDeadLetter', async () => {
+    const dead: string[] = [];
+    const trigger = createWebhookTrigger({
+      retry: { attempts: 1 },
+      onDeadLetter: (record) => dead.push(record.id),
+      workflow: () => {
+        throw new Error('x');
+      },
+    });
+    await trigger(post({}));
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'dead');
+    await sleep(5);
+    expect(dead).toEqual([record?.id]);
+  });
+
   it('skips retries for a NonRetryableError', async () => {
     let calls = 0;
     const trigger = createWebhookTrigger({

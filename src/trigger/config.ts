@@ -180,6 +180,8 @@ export interface WebhookTriggerConfig {
   retry?: RetryConfig;
   /** Callbacks on execution status changes and dead letters. */
   hooks?: TriggerHooks;
+  /** The same as `hooks.onDeadLetter` (both are called when both are set). */
+  onDeadLetter?: TriggerHooks['onDeadLetter'];
   /** Answer repeated deliveries with the first response instead of running again. */
   dedupe?: DedupeConfig;
 }
@@ -495,12 +497,32 @@ function resolveIpCheck(
   };
 }
 
-function resolveHooks(hooks: TriggerHooks | undefined): TriggerHooks {
+function resolveHooks(
+  hooks: TriggerHooks | undefined,
+  onDeadLetter: TriggerHooks['onDeadLetter'] | undefined,
+): TriggerHooks {
   for (const name of ['onExecution', 'onDeadLetter'] as const) {
-    if (hooks?.[name] !== undefined && typeof hooks[name] !== 'function')
+    if (hooks?.[name] !== undefined && typeof hooks[name] !== 'function') {
       fail(`hooks.${name}`, 'a function', hooks[name]);
+    }
   }
-  return optionalObject('hooks', hooks) ?? {};
+  if (onDeadLetter !== undefined && typeof onDeadLetter !== 'function') {
+    fail('onDeadLetter', 'a function', onDeadLetter);
+  }
+  const resolved = { ...(optionalObject('hooks', hooks) ?? {}) };
+  const nested = resolved.onDeadLetter;
+  if (onDeadLetter) {
+    resolved.onDeadLetter = nested
+      ? (record, job) => {
+          try {
+            nested(record, job);
+          } finally {
+            onDeadLetter(record, job);
+          }
+        }
+      : onDeadLetter;
+  }
+  return resolved;
 }
 
 /**
@@ -569,7 +591,7 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
       withMethods('executions', config.executions, ['put', 'get', 'list']) ??
       memoryExecutionStore(),
     retry: resolveRetry(config.retry),
-    hooks: resolveHooks(config.hooks),
+    hooks: resolveHooks(config.hooks, config.onDeadLetter),
     dedupe: resolveDedupe(config.dedupe, clock, verifiers),
   };
 }
