@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', verify: 'src/verify/index.ts' },
+    entry: { index: 'src/index.ts', verify: 'src/verify/index.ts', node: 'src/adapters/node.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -6,6 +6,10 @@ export default defineConfig({
     // Tests, examples and the README import the package by its public name.
     alias: [
       {
+        find: /^hookflow\/node$/,
+        replacement: fileURLToPath(new URL('./src/adapters/node.ts', import.meta.url)),
+      },
+      {
         find: /^hookflow\/verify$/,
         replacement: fileURLToPath(new URL('./src/verify/index.ts', import.meta.url)),
       },

@@ -16,6 +16,7 @@ export {
 } from './parse/index.js';
 export type {
   ErrorCode,
+  NodeResponseLike,
   ResponseSpec,
   SentResponse,
   TemplateScope,
@@ -64,15 +65,19 @@ export type {
   CorsConfig,
   DedupeConfig,
   LimitsConfig,
+  NodeRequestLike,
+  NodeSocketLike,
   RequestFieldsConfig,
   RetryConfig,
   TriggerCallOptions,
   TriggerHooks,
   TriggerMode,
+  WebhookRouter,
+  WebhookRouterConfig,
   WebhookTrigger,
   WebhookTriggerConfig,
 } from './trigger/index.js';
-export { createWebhookTrigger } from './trigger/index.js';
+export { createWebhookRouter, createWebhookTrigger, DEFAULT_ROUTE } from './trigger/index.js';
 export type {
   AuthConfig,
   BasicAuthConfig,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as hookflow from 'hookflow';
+import * as node from 'hookflow/node';
 import * as verify from 'hookflow/verify';
 import { describe, expect, it } from 'vitest';
 
@@ -8,10 +9,12 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 describe('public surface', () => {
   it('exports exactly these runtime names from "hookflow"', () => {
     expect(Object.keys(hookflow).sort()).toEqual([
+      'DEFAULT_ROUTE',
       'ERROR_STATUS',
       'JsonSyntaxError',
       'NonRetryableError',
       'WebhookTriggerError',
+      'createWebhookRouter',
       'createWebhookTrigger',
       'getPath',
       'isNonRetryableError',
@@ -55,12 +58,21 @@ describe('public surface', () => {
     ]);
   });
 
+  it('exports exactly toNodeListener from "hookflow/node"', () => {
+    expect(Object.keys(node)).toEqual(['toNodeListener']);
+  });
+
   it('lists every subpath in package.json exports, tsup entries and typedoc entry points', () => {
-    expect(Object.keys(pkg.exports)).toEqual(['.', './verify', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './verify', './node', './package.json']);
     const typedoc = JSON.parse(readFileSync(new URL('../typedoc.json', import.meta.url), 'utf8'));
-    expect(typedoc.entryPoints).toEqual(['src/index.ts', 'src/verify/index.ts']);
+    expect(typedoc.entryPoints).toEqual([
+      'src/index.ts',
+      'src/verify/index.ts',
+      'src/adapters/node.ts',
+    ]);
     const tsup = readFileSync(new URL('../tsup.config.ts', import.meta.url), 'utf8');
     expect(tsup).toContain("verify: 'src/verify/index.ts'");
+    expect(tsup).toContain("node: 'src/adapters/node.ts'");
   });
 
   it('lists types first in every package.json export condition', () => {

@@ -110,3 +110,23 @@ export function toResponse(sent: SentResponse): Response {
   const body = (sent.body ?? null) as BodyInit | null;
   return new Response(body, { status: sent.status, headers: sent.headers });
 }
+
+/** The parts of a Node `ServerResponse` hookflow writes to (so Node types stay type-only). */
+export interface NodeResponseLike {
+  /** Whether `end()` was called. */
+  readonly writableEnded: boolean;
+  /** Writes the status line and headers. */
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  /** Writes the body (if any) and ends the response. */
+  end(body?: string | Uint8Array): unknown;
+  /** Listens for `close` (the client went away, or the response finished). */
+  on(event: 'close', listener: () => void): unknown;
+}
+
+/** Writes a {@link SentResponse} to a Node response: one `writeHead` and one `end`. */
+export function writeNodeResponse(res: NodeResponseLike, sent: SentResponse): void {
+  if (res.writableEnded) return;
+  res.writeHead(sent.status, sent.headers);
+  if (sent.body === undefined) res.end();
+  else res.end(sent.body);
+}

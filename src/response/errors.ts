@@ -5,6 +5,8 @@
  * messages is not.
  */
 export const ERROR_STATUS = {
+  /** No trigger of the router has this key (or the path does not match the route). */
+  TRIGGER_NOT_FOUND: 404,
   /** The trigger exists but `enabled` is `false`. */
   TRIGGER_DISABLED: 404,
   /** The method is not in `methods`; the response carries an `Allow` header. */
@@ -45,6 +47,7 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  TRIGGER_NOT_FOUND: 'No webhook trigger answers at this address.',
   TRIGGER_DISABLED: 'This webhook trigger is disabled.',
   METHOD_NOT_ALLOWED: 'This method is not allowed for this webhook.',
   IP_NOT_ALLOWED: 'This address may not call this webhook.',

@@ -1,4 +1,12 @@
-export { fromError, fromSpec, fromValue, toResponse, toStatus } from './build.js';
+export type { NodeResponseLike } from './build.js';
+export {
+  fromError,
+  fromSpec,
+  fromValue,
+  toResponse,
+  toStatus,
+  writeNodeResponse,
+} from './build.js';
 export type { ErrorCode, WebhookTriggerErrorOptions } from './errors.js';
 export { ERROR_STATUS, isWebhookTriggerError, WebhookTriggerError } from './errors.js';
 export type { CompiledResponse, IsLiteral, TemplateScope } from './template.js';

@@ -10,15 +10,17 @@ import type { SentResponse } from '../response/index.js';
 import {
   fromError,
   isWebhookTriggerError,
+  type NodeResponseLike,
   toResponse,
   WebhookTriggerError,
+  writeNodeResponse,
 } from '../response/index.js';
 import type { CloseOptions, ExecutionStore, TriggerContext } from '../runner/index.js';
 import { resolveCloseTimeout } from '../runner/index.js';
 import type { ResolvedTriggerConfig, TriggerMode, WebhookTriggerConfig } from './config.js';
 import { resolveTriggerConfig } from './config.js';
-import type { Incoming } from './incoming.js';
-import { fromRequest } from './incoming.js';
+import type { Incoming, NodeRequestLike } from './incoming.js';
+import { fromNodeRequest, fromRequest } from './incoming.js';
 import { createRunner } from './run.js';
 
 /** What an adapter (or a test) can tell the trigger about a request, beyond the `Request` itself. */
@@ -62,6 +64,21 @@ export interface WebhookTrigger {
    * a distributed queue, worker processes call this and web-only processes never do.
    */
   startWorker(options?: { concurrency?: number }): void;
+  /**
+   * The Node fast path: handles a `node:http` request and writes the response, building no Web
+   * `Request` or `Response` (headers read on demand, body read from the stream with the size
+   * limit, one `writeHead` and `end`). The client IP defaults to the socket's peer address, and a
+   * client that disconnects aborts a sync run's `signal`.
+   *
+   * @param req - the Node request (or anything shaped like it).
+   * @param res - the Node response.
+   * @param options - call options, plus `path` when the mounted path differs from `req.url`.
+   */
+  handleNode(
+    req: NodeRequestLike,
+    res: NodeResponseLike,
+    options?: TriggerCallOptions & { path?: string },
+  ): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -259,18 +276,44 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     return id === undefined ? run(context, options) : runOnce(id, context, options);
   }
 
-  async function handleWebhook(
-    request: Request,
-    options: TriggerCallOptions = {},
-  ): Promise<Response> {
-    const incoming = fromRequest(request);
+  /** Runs the pipeline and turns any failure into the error response; never rejects. */
+  async function answer(incoming: Incoming, options: TriggerCallOptions): Promise<SentResponse> {
     let sent: SentResponse;
     try {
       sent = await handleDelivery(incoming, options);
     } catch (error) {
       sent = fromError(error, 'INTERNAL_ERROR');
     }
-    return toResponse(withCors(sent, corsHeaders(resolved, incoming.header('origin'))));
+    return withCors(sent, corsHeaders(resolved, incoming.header('origin')));
+  }
+
+  async function handleWebhook(
+    request: Request,
+    options: TriggerCallOptions = {},
+  ): Promise<Response> {
+    return toResponse(await answer(fromRequest(request), options));
+  }
+
+  async function handleNode(
+    req: NodeRequestLike,
+    res: NodeResponseLike,
+    options: TriggerCallOptions & { path?: string } = {},
+  ): Promise<void> {
+    // A client that goes away aborts a sync run's signal.
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableEnded)
+        gone.abort(new WebhookTriggerError('SHUTTING_DOWN', 'The client went away.'));
+    };
+    res.on('close', onClose);
+    const { path, ...call } = options;
+    const clientIp = call.clientIp ?? req.socket?.remoteAddress;
+    const sent = await answer(fromNodeRequest(req, path), {
+      ...call,
+      ...(clientIp === undefined ? {} : { clientIp }),
+      signal: call.signal ? AbortSignal.any([call.signal, gone.signal]) : gone.signal,
+    });
+    writeNodeResponse(res, sent);
   }
 
   async function close(options: CloseOptions = {}) {
@@ -287,5 +330,6 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     executions: resolved.executions,
     close,
     startWorker,
+    handleNode,
   });
 }

@@ -22,3 +22,49 @@ export function fromRequest(request: Request): Incoming {
     body: () => request.body,
   };
 }
+
+/** The parts of a Node socket hookflow reads. */
+export interface NodeSocketLike {
+  /** The peer's address: the client, or the last proxy. */
+  remoteAddress?: string | undefined;
+  /** `true` on TLS sockets (the URL is then `https:`). */
+  encrypted?: boolean;
+}
+
+/** The parts of a Node `IncomingMessage` the pipeline reads (so Node types stay type-only). */
+export interface NodeRequestLike extends AsyncIterable<Uint8Array> {
+  /** The method, as Node parsed it. */
+  method?: string | undefined;
+  /** The request target (path and query). */
+  url?: string | undefined;
+  /** Headers with lower-case names; repeated ones as arrays. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The socket: its peer address, and whether it is TLS. */
+  socket?: NodeSocketLike | undefined;
+}
+
+/**
+ * Adapts a Node request without building a Web `Request`: headers are read from Node's object on
+ * demand and the body is read straight from the request stream.
+ */
+export function fromNodeRequest(req: NodeRequestLike, path = req.url ?? '/'): Incoming {
+  const read = (name: string) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+  const scheme = req.socket?.encrypted ? 'https' : 'http';
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    url: `${scheme}://${read('host') ?? 'localhost'}${path}`,
+    header: read,
+    headers: () => {
+      const out: Record<string, string> = {};
+      for (const name of Object.keys(req.headers)) {
+        const value = read(name);
+        if (value !== undefined) out[name] = value;
+      }
+      return out;
+    },
+    body: () => req,
+  };
+}

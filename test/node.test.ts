@@ -1,0 +1,146 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createWebhookRouter, createWebhookTrigger } from 'hookflow';
+import { toNodeListener } from 'hookflow/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitForRecords } from './helpers.js';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+async function listen(listener: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(listener);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const json = { 'content-type': 'application/json' };
+
+describe('toNodeListener on a real node:http server', () => {
+  it('runs a sync trigger on the Node fast path, with the socket peer as ctx.ip', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (ctx) => ({ ip: ctx.ip, body: ctx.body, url: ctx.url, q: ctx.query }),
+    });
+    const base = await listen(toNodeListener(trigger));
+    const res = await fetch(`${base}/hook?x=1`, { method: 'POST', headers: json, body: '{"a":1}' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({
+      ip: '127.0.0.1',
+      body: { a: 1 },
+      url: `${base}/hook?x=1`,
+      q: { x: '1' },
+    });
+  });
+
+  it('answers 405 with Allow and 413 for a chunked body past the limit', async () => {
+    const trigger = createWebhookTrigger({ workflow: () => {}, limits: { maxBodyBytes: 1024 } });
+    const base = await listen(toNodeListener(trigger));
+    const get = await fetch(`${base}/hook`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    const big = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 8; i++) controller.enqueue(new Uint8Array(512));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${base}/hook`, {
+      method: 'POST',
+      body: big,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it("aborts a sync run's signal when the client disconnects", async () => {
+    let aborted: () => void = () => {};
+    const abortSeen = new Promise<void>((resolve) => {
+      aborted = resolve;
+    });
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (_ctx, run) =>
+        new Promise<void>((resolve) => {
+          run.signal.addEventListener('abort', () => {
+            aborted();
+            resolve();
+          });
+        }),
+    });
+    const base = await listen(toNodeListener(trigger));
+    const req = httpRequest(`${base}/hook`, { method: 'POST', headers: json });
+    req.on('error', () => {});
+    req.end('{}');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    req.destroy();
+    await Promise.race([
+      abortSeen,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no abort')), 2000)),
+    ]);
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    expect(record?.warnings).toBeUndefined();
+  });
+});
+
+describe('createWebhookRouter', () => {
+  it('dispatches by key on the default route, with the literal colon, and 404s unknown keys', async () => {
+    const router = createWebhookRouter()
+      .add(createWebhookTrigger({ key: 'orders', mode: 'sync', workflow: () => 'orders' }))
+      .add(createWebhookTrigger({ key: 'refunds', mode: 'sync', workflow: () => 'refunds' }));
+    const base = await listen(toNodeListener(router));
+    const hit = await fetch(`${base}/api/webhook:trigger/refunds`, { method: 'POST' });
+    expect(await hit.json()).toBe('refunds');
+    const missing = await fetch(`${base}/api/webhook:trigger/nope`, { method: 'POST' });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'TRIGGER_NOT_FOUND' } });
+    const elsewhere = await fetch(`${base}/api/webhooktrigger/orders`, { method: 'POST' });
+    expect(elsewhere.status).toBe(404);
+  });
+
+  it('passes extra route params to ctx.params, on Request and on Node', async () => {
+    const router = createWebhookRouter({ route: '/hooks/:tenant/:key' }).add(
+      createWebhookTrigger({ key: 'k1', mode: 'sync', workflow: (ctx) => ctx.params }),
+    );
+    const viaRequest = await router(new Request('http://h/hooks/acme/k1', { method: 'POST' }));
+    expect(await viaRequest.json()).toEqual({ tenant: 'acme' });
+    const base = await listen(toNodeListener(router));
+    expect(await (await fetch(`${base}/hooks/globex/k1?x=1`, { method: 'POST' })).json()).toEqual({
+      tenant: 'globex',
+    });
+  });
+
+  it('refuses a second trigger with the same key, and a route without :key', () => {
+    const router = createWebhookRouter().add(
+      createWebhookTrigger({ key: 'a', workflow: () => {} }),
+    );
+    expect(() => router.add(createWebhookTrigger({ key: 'a', workflow: () => {} }))).toThrow(
+      /already/,
+    );
+    expect(() => createWebhookRouter({ route: '/hooks/:id' })).toThrow(/:key/);
+    expect(router.remove('a')).toBe(true);
+    expect(router.get('a')).toBeUndefined();
+  });
+
+  it('passes unmatched paths to next() when used as Connect middleware', async () => {
+    const router = createWebhookRouter().add(
+      createWebhookTrigger({ key: 'k', mode: 'sync', workflow: () => 'hooked' }),
+    );
+    const middleware = toNodeListener(router);
+    const base = await listen((req, res) =>
+      middleware(req, res, () => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('app');
+      }),
+    );
+    expect(await (await fetch(`${base}/other`)).text()).toBe('app');
+    expect(await (await fetch(`${base}/api/webhook:trigger/k`, { method: 'POST' })).json()).toBe(
+      'hooked',
+    );
+  });
+});
