@@ -413,3 +413,48 @@ describe('hooks and stores that fail', () => {
     expect(dead).toEqual([record?.id]);
   });
 });
+
+describe('close() while retries are pending', () => {
+  it('lets a draining queue retry: the run resolves and is never dead-lettered', async () => {
+    const dead: string[] = [];
+    const trigger = createWebhookTrigger({
+      retry: { attempts: 3, backoff: { type: 'fixed', delayMs: 5 } },
+      hooks: { onDeadLetter: (record) => dead.push(record.id) },
+      workflow: (_ctx, run) => {
+        if (run.attempt < 3) throw new Error('flaky');
+        return 'third time';
+      },
+    });
+    await trigger(post({}));
+    await trigger.close({ timeoutMs: 2000 });
+    const [record] = await trigger.executions.list();
+    expect(record).toMatchObject({ status: 'resolved', attempts: 3 });
+    expect(dead).toEqual([]);
+  });
+
+  it('calls both onDeadLetter hooks, and a rejecting one crashes nothing', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    const calls: string[] = [];
+    const trigger = createWebhookTrigger({
+      retry: { attempts: 1 },
+      hooks: {
+        onDeadLetter: async () => {
+          calls.push('nested');
+          throw new Error('nested hook failed');
+        },
+      },
+      onDeadLetter: () => void calls.push('top'),
+      workflow: () => {
+        throw new Error('x');
+      },
+    });
+    await trigger(post({}));
+    await waitForRecords(trigger, (r) => r[0]?.status === 'dead');
+    await sleep(10);
+    process.off('unhandledRejection', onRejection);
+    expect(calls).toEqual(['nested', 'top']);
+    expect(rejections).toEqual([]);
+  });
+});

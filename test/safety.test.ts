@@ -327,3 +327,28 @@ describe('respond() templates cannot read credentials', () => {
     expect(await res.json()).toEqual({ joined: '', id: 'req-1' });
   });
 });
+
+describe('respond() templates cannot read credentials copied into vars', () => {
+  it('hides vars taken from credential headers', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      request: {
+        headers: [
+          { path: 'authorization', alias: 'who' },
+          { path: 'x-request-id', alias: 'rid' },
+        ],
+      },
+      workflow: (ctx, run) => {
+        const b = ctx.body as { a: string; b: string };
+        run.respond({ body: { joined: `${b.a}${b.b}`, rid: '{{$context.vars.rid}}' } });
+      },
+    });
+    const res = await trigger(
+      post(
+        { a: '{{$context.vars', b: '.who}}' },
+        { headers: { authorization: 'Bearer s3cret', 'x-request-id': 'r-9' } },
+      ),
+    );
+    expect(await res.json()).toEqual({ joined: '', rid: 'r-9' });
+  });
+});

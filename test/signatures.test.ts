@@ -26,7 +26,7 @@ interface Vector {
 }
 
 const vectors: Vector[] = JSON.parse(
-  readFileSync(new URL('../../shared/fixtures/signature-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./fixtures/signature-vectors.json', import.meta.url), 'utf8'),
 );
 
 /** How each scheme is configured, and which header carries its signature. */

@@ -3,9 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const dist = fileURLToPath(new URL('../dist/verify.js', import.meta.url));
-const fixtures = fileURLToPath(
-  new URL('../../shared/fixtures/signature-vectors.json', import.meta.url),
-);
+const fixtures = fileURLToPath(new URL('./fixtures/signature-vectors.json', import.meta.url));
 
 // Runs the built verifiers in a process without node:crypto access, as on edge runtimes, so that
 // they take the Web Crypto path (HMAC and Ed25519 through crypto.subtle).

@@ -5,8 +5,8 @@
 export interface ResponseSpec {
   /** HTTP status, 200–599 (or a template rendering to one). @defaultValue `200` */
   status?: number | string;
-  /** Response headers; names are case-insensitive. */
-  headers?: Record<string, string>;
+  /** Response headers; names are case-insensitive; `undefined` and `null` values are left out. */
+  headers?: Record<string, string | undefined>;
   /**
    * The body: a string is sent as text, bytes as `application/octet-stream`, anything else as JSON.
    * A `content-type` header overrides the default type.

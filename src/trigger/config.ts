@@ -445,7 +445,7 @@ function resolveDedupe(
   if (typeof key === 'function') read = key;
   else if (key === 'delivery') {
     // The sender's own delivery id, from the first verifier that names its header.
-    const verifier = verifiers.find((v) => v.deliveryIdHeader);
+    const verifier = verifiers.find((v) => v.deliveryIdHeader || v.deliveryIdHeaders?.length);
     const names =
       verifier?.deliveryIdHeaders ??
       (verifier?.deliveryIdHeader ? [verifier.deliveryIdHeader] : []);
@@ -512,12 +512,14 @@ function resolveHooks(
   const resolved = { ...(optionalObject('hooks', hooks) ?? {}) };
   const nested = resolved.onDeadLetter;
   if (onDeadLetter) {
+    // Both are called; each one's failure (thrown or rejected) is its own and is ignored.
     resolved.onDeadLetter = nested
       ? (record, job) => {
-          try {
-            nested(record, job);
-          } finally {
-            onDeadLetter(record, job);
+          for (const hook of [nested, onDeadLetter]) {
+            try {
+              const out: unknown = hook(record, job);
+              if (out instanceof Promise) out.catch(() => {});
+            } catch {}
           }
         }
       : onDeadLetter;

@@ -179,8 +179,11 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     try {
       sent = await run(context, options);
     } catch (error) {
-      // Not accepted (queue full, shutting down…): the sender's retry must be able to run.
-      await store.release(key);
+      // Not accepted (queue full, shutting down…): the sender's retry must be able to run. The
+      // refusal is what the caller must see, even if the store cannot release.
+      await Promise.resolve()
+        .then(() => store.release(key))
+        .catch(() => {});
       throw error;
     }
     // A server error, a timeout or "too many requests" invites a retry that should run again, not

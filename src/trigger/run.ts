@@ -85,13 +85,16 @@ const CREDENTIAL_HEADER =
  * A spec built from request data could otherwise be steered (by a caller who splits a template
  * across fields) into reading secrets a proxy added; what remains is what the caller sent itself.
  */
-function respondScope(context: TriggerContext): TriggerContext {
+function respondScope(context: TriggerContext, hiddenVars: readonly string[]): TriggerContext {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(context.headers)) {
     if (!CREDENTIAL_HEADER.test(name)) headers[name] = value;
   }
+  // Variables copied from credential headers are the same secrets under another name.
+  const vars = { ...context.vars };
+  for (const name of hiddenVars) delete vars[name];
   const { rawBody: _rawBody, ...rest } = context;
-  return { ...rest, headers };
+  return { ...rest, headers, vars };
 }
 
 function warn(record: ExecutionRecord, message: string) {
@@ -109,8 +112,10 @@ export function createRunner(config: ResolvedTriggerConfig) {
   // In-process queues only: accepted deliveries not finished yet (a distributed queue runs them in
   // other processes, which this one must not track), and whether an attempt is running now.
   const inProcess = !config.queue.capabilities?.distributed;
+  const hiddenVars = config.fields
+    .filter((field) => field.source === 'headers' && CREDENTIAL_HEADER.test(field.path))
+    .map((field) => field.name);
   const unfinished = new Map<string, { job: Job; running: boolean }>();
-  let stopping = false;
   const now = () => new Date(clock()).toISOString();
 
   function newRecord(context: TriggerContext, status: 'queued' | 'started'): ExecutionRecord {
@@ -273,8 +278,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
     }
     const error =
       outcome.status === 'failed' ? outcome.error : new WebhookTriggerError('WORKFLOW_TIMEOUT');
-    // An in-process queue that is closing will not run a retry: this attempt is the last.
-    if (shouldRetry(error, info.attempt, info.attempts) && !(inProcess && stopping)) {
+    // An in-process queue that gave up at close() (its signal aborted) will not run a retry: this
+    // attempt is the last. While it is still draining it does retry, so the run stays queued.
+    if (shouldRetry(error, info.attempt, info.attempts) && !(inProcess && info.signal.aborted)) {
       finish(record, outcome, 'queued');
       if (inProcess) unfinished.set(job.id, { job, running: false });
       await emit(record);
@@ -313,7 +319,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
         sent ??= callerText(context);
         return sent.some((text) => text.includes(expression));
       };
-      return compileResponse(spec, 200, isLiteral).render({ $context: respondScope(context) });
+      return compileResponse(spec, 200, isLiteral).render({
+        $context: respondScope(context, hiddenVars),
+      });
     } catch (error) {
       return fromError(error, 'INVALID_RESPONSE');
     }
@@ -399,7 +407,6 @@ export function createRunner(config: ResolvedTriggerConfig) {
 
   /** Waits for running sync runs, aborting them past the timeout. */
   async function close(options: CloseOptions) {
-    stopping = true;
     if (syncRuns.size === 0) return;
     const late = await waitUntilDeadline(
       Promise.all([...syncRuns].map((run) => run.done)),

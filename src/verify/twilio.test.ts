@@ -17,10 +17,7 @@ interface TwilioVector {
 
 const vectors = (
   JSON.parse(
-    readFileSync(
-      new URL('../../../shared/fixtures/signature-vectors.json', import.meta.url),
-      'utf8',
-    ),
+    readFileSync(new URL('../../test/fixtures/signature-vectors.json', import.meta.url), 'utf8'),
   ) as TwilioVector[]
 ).filter((vector) => vector.scheme === 'twilio');
 
