@@ -144,3 +144,42 @@ describe('createWebhookRouter', () => {
     );
   });
 });
+
+describe('bodies a framework already read', () => {
+  it('uses rawBody when given, and verifies it', async () => {
+    const { github, signGithub } = await import('hookflow/verify');
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      verify: github({ secret: 's' }),
+      workflow: (ctx) => ctx.body,
+    });
+    const body = '{"a":1}';
+    const headers = { ...(await signGithub('s', body)), 'content-type': 'application/json' };
+    const res = await trigger(new Request('http://h/x', { method: 'POST', headers }), {
+      rawBody: new TextEncoder().encode(body),
+    });
+    expect(await res.json()).toEqual({ a: 1 });
+    expect(trigger.needsRawBody).toBe(true);
+  });
+
+  it('fails closed with 500 RAW_BODY_UNAVAILABLE when only a parsed body is left and signatures are checked', async () => {
+    const { github } = await import('hookflow/verify');
+    const trigger = createWebhookTrigger({ verify: github({ secret: 's' }), workflow: () => {} });
+    const res = await trigger(new Request('http://h/x', { method: 'POST' }), {
+      parsedBody: { a: 1 },
+    });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'RAW_BODY_UNAVAILABLE', message: expect.stringMatching(/body parser/) },
+    });
+  });
+
+  it('uses a parsed body as ctx.body when no signature is checked', async () => {
+    const trigger = createWebhookTrigger({ mode: 'sync', workflow: (ctx) => ctx.body });
+    expect(trigger.needsRawBody).toBe(false);
+    const res = await trigger(new Request('http://h/x', { method: 'POST' }), {
+      parsedBody: { a: 2 },
+    });
+    expect(await res.json()).toEqual({ a: 2 });
+  });
+});

@@ -39,6 +39,11 @@ export const ERROR_STATUS = {
   WORKFLOW_TIMEOUT: 408,
   /** The response the workflow or config asked for cannot be sent (bad status, header or body). */
   INVALID_RESPONSE: 500,
+  /**
+   * A body parser consumed the request before the trigger and only a parsed object is left, while a
+   * signature verifier needs the exact bytes; the message says how to keep them.
+   */
+  RAW_BODY_UNAVAILABLE: 500,
   /** An unexpected failure inside hookflow. */
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
@@ -64,6 +69,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   WORKFLOW_FAILED: 'The workflow failed.',
   WORKFLOW_TIMEOUT: 'The workflow did not finish in time.',
   INVALID_RESPONSE: 'The response could not be built.',
+  RAW_BODY_UNAVAILABLE:
+    'The raw request body is not available to verify its signature: mount the webhook before any body parser, or keep the raw bytes (req.rawBody).',
   INTERNAL_ERROR: 'An internal error occurred.',
 };
 

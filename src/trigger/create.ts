@@ -33,6 +33,16 @@ export interface TriggerCallOptions {
   waitUntil?: (promise: Promise<unknown>) => void;
   /** Aborted when the client goes away: a sync run's `signal` is aborted too. */
   signal?: AbortSignal;
+  /**
+   * The exact body bytes, when a framework already read the stream (e.g. `req.rawBody` kept by a
+   * body parser's `verify` callback). Used instead of reading the request.
+   */
+  rawBody?: Uint8Array;
+  /**
+   * The body as a framework already parsed it, when the bytes are gone. Used as `ctx.body`; with
+   * signature verifiers configured the delivery fails closed with 500 `RAW_BODY_UNAVAILABLE`.
+   */
+  parsedBody?: unknown;
 }
 
 /**
@@ -53,6 +63,8 @@ export interface WebhookTrigger {
   readonly mode: TriggerMode;
   /** The execution records of this trigger's runs. */
   readonly executions: ExecutionStore;
+  /** `true` when `verify` is configured: adapters must hand over the exact body bytes. */
+  readonly needsRawBody: boolean;
   /**
    * Stops accepting deliveries (new ones get 503 `SHUTTING_DOWN`) and, with `drain` (the default),
    * waits for queued and running runs; past `timeoutMs` their `signal` is aborted, and deliveries
@@ -247,11 +259,21 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     const accepted = !resolved.accepts || resolved.accepts(mediaType.essence);
     // A declared type is refused before reading; an undeclared one only if a body comes.
     if (!accepted && contentType) throw new WebhookTriggerError('UNSUPPORTED_MEDIA_TYPE');
-    const rawBody = await readLimitedBody(incoming.body(), resolved.maxBodyBytes);
+    const parsedOnly = options.parsedBody !== undefined && options.rawBody === undefined;
+    // Never re-serialise a parsed body to check a signature: the bytes would not be the signed ones.
+    if (parsedOnly && resolved.verifiers.length > 0)
+      throw new WebhookTriggerError('RAW_BODY_UNAVAILABLE');
+    const rawBody =
+      options.rawBody ??
+      (parsedOnly
+        ? new Uint8Array(0)
+        : await readLimitedBody(incoming.body(), resolved.maxBodyBytes));
+    if (rawBody.byteLength > resolved.maxBodyBytes)
+      checkContentLength(String(rawBody.byteLength), resolved.maxBodyBytes);
     if (resolved.verifiers.length > 0) await verifySignatures(incoming, rawBody);
     if (!accepted && rawBody.byteLength > 0)
       throw new WebhookTriggerError('UNSUPPORTED_MEDIA_TYPE');
-    const body = decodeBody(rawBody, mediaType);
+    const body = parsedOnly ? options.parsedBody : decodeBody(rawBody, mediaType);
     const headers = incoming.headers();
     const query = parseUrlQuery(incoming.url);
     const { vars, missing } = extractFields(resolved.fields, { headers, query, body });
@@ -331,6 +353,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     key: resolved.key,
     mode: resolved.mode,
     executions: resolved.executions,
+    needsRawBody: resolved.verifiers.length > 0,
     close,
     startWorker,
     handleNode,
