@@ -98,11 +98,11 @@ describe('examples/node-http', () => {
     },
   );
 
-  it('answers 404 NOT_FOUND for an unknown path', async () => {
+  it('answers 404 TRIGGER_NOT_FOUND for an unknown key', async () => {
     const response = await post('/hooks/unknown', {});
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({
-      error: { code: 'NOT_FOUND', message: expect.any(String) },
+      error: { code: 'TRIGGER_NOT_FOUND', message: expect.any(String) },
     });
   });
 });

@@ -8,13 +8,12 @@
  *
  * Run it with `npm start` (`PORT=0 npm start` picks a free port); it prints curl commands to try.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import type { TriggerCallOptions, WebhookTrigger } from 'hookflow';
-import { createWebhookTrigger } from 'hookflow';
+import type { WebhookRouter } from 'hookflow';
+import { createWebhookRouter, createWebhookTrigger } from 'hookflow';
+import { toNodeListener } from 'hookflow/node';
 
 const HOST = '127.0.0.1';
 
@@ -38,7 +37,7 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-function createTriggers(log: (line: string) => void): Record<string, WebhookTrigger> {
+function createTriggers(log: (line: string) => void): WebhookRouter {
   const orders = createWebhookTrigger({
     key: 'orders',
     request: { body: [{ path: 'order.id', alias: 'orderId', required: true }] },
@@ -70,44 +69,8 @@ function createTriggers(log: (line: string) => void): Record<string, WebhookTrig
     },
   });
 
-  return { '/hooks/orders': orders, '/hooks/payments': payments };
-}
-
-/** Converts node's request into a Web `Request`; the body is streamed, not buffered here. */
-function toWebRequest(req: IncomingMessage, url: URL): Request {
-  const method = req.method ?? 'GET';
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  const init: RequestInit & { duplex?: 'half' } = { method, headers };
-  if (method !== 'GET' && method !== 'HEAD') {
-    // Node's web stream and the DOM's ReadableStream are the same object at run time.
-    init.body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
-    // Required by fetch for streamed request bodies.
-    init.duplex = 'half';
-  }
-  return new Request(url, init);
-}
-
-/** Writes a Web `Response` back through node's response object. */
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') res.setHeader(name, value);
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  // Ending with the whole body lets node set Content-Length (and drop the body for HEAD/204/304).
-  res.end(body);
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string) {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ error: { code, message } }));
+  // One router serves both under /hooks/:key; unknown keys get 404 TRIGGER_NOT_FOUND.
+  return createWebhookRouter({ route: '/hooks/:key' }).add(orders).add(payments);
 }
 
 /** The curl commands printed on start, one per outcome worth seeing. */
@@ -129,33 +92,9 @@ export function curlCommands(url: string): string[] {
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const log = options.log ?? console.log;
-  const triggers = createTriggers(log);
-
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', `http://${req.headers.host ?? HOST}`);
-    } catch {
-      sendError(res, 400, 'BAD_REQUEST', 'The request URL or Host header is not valid.');
-      return;
-    }
-    const trigger = triggers[url.pathname];
-    if (trigger === undefined) {
-      sendError(res, 404, 'NOT_FOUND', `No webhook is registered at ${url.pathname}.`);
-      return;
-    }
-    const clientIp = req.socket.remoteAddress;
-    const callOptions: TriggerCallOptions = clientIp === undefined ? {} : { clientIp };
-    await writeResponse(res, await trigger(toWebRequest(req, url), callOptions));
-  }
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`[server] ${req.method} ${req.url} failed: ${String(error)}`);
-      if (res.headersSent) res.destroy();
-      else sendError(res, 500, 'INTERNAL_ERROR', 'An internal error occurred.');
-    });
-  });
+  const router = createTriggers(log);
+  // The Node fast path: no Web Request/Response per delivery; the socket peer is ctx.ip.
+  const server = createServer(toNodeListener(router));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -184,9 +123,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       );
       server.closeIdleConnections();
       // New deliveries now get 503 SHUTTING_DOWN; queued and running workflows are finished first.
-      await Promise.all(
-        Object.values(triggers).map((trigger) => trigger.close({ timeoutMs: 5000 })),
-      );
+      await router.close({ timeoutMs: 5000 });
       await closed;
     })();
     return closing;
