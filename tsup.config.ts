@@ -2,7 +2,15 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', verify: 'src/verify/index.ts', node: 'src/adapters/node.ts' },
+    entry: {
+      index: 'src/index.ts',
+      verify: 'src/verify/index.ts',
+      node: 'src/adapters/node.ts',
+      express: 'src/adapters/express.ts',
+      koa: 'src/adapters/koa.ts',
+      fastify: 'src/adapters/fastify.ts',
+      hono: 'src/adapters/hono.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
@@ -10,6 +18,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'neutral',
     treeshake: true,
+    // Frameworks are optional peer dependencies: never bundled.
+    external: ['express', 'koa', 'fastify', 'hono'],
   },
   {
     // The command line: one self-contained ESM file with a shebang, for package.json "bin".

@@ -6,6 +6,22 @@ export default defineConfig({
     // Tests, examples and the README import the package by its public name.
     alias: [
       {
+        find: /^hookflow\/express$/,
+        replacement: fileURLToPath(new URL('./src/adapters/express.ts', import.meta.url)),
+      },
+      {
+        find: /^hookflow\/koa$/,
+        replacement: fileURLToPath(new URL('./src/adapters/koa.ts', import.meta.url)),
+      },
+      {
+        find: /^hookflow\/fastify$/,
+        replacement: fileURLToPath(new URL('./src/adapters/fastify.ts', import.meta.url)),
+      },
+      {
+        find: /^hookflow\/hono$/,
+        replacement: fileURLToPath(new URL('./src/adapters/hono.ts', import.meta.url)),
+      },
+      {
         find: /^hookflow\/node$/,
         replacement: fileURLToPath(new URL('./src/adapters/node.ts', import.meta.url)),
       },

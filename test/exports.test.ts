@@ -63,16 +63,31 @@ describe('public surface', () => {
   });
 
   it('lists every subpath in package.json exports, tsup entries and typedoc entry points', () => {
-    expect(Object.keys(pkg.exports)).toEqual(['.', './verify', './node', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual([
+      '.',
+      './verify',
+      './node',
+      './express',
+      './koa',
+      './fastify',
+      './hono',
+      './package.json',
+    ]);
     const typedoc = JSON.parse(readFileSync(new URL('../typedoc.json', import.meta.url), 'utf8'));
     expect(typedoc.entryPoints).toEqual([
       'src/index.ts',
       'src/verify/index.ts',
       'src/adapters/node.ts',
+      'src/adapters/express.ts',
+      'src/adapters/koa.ts',
+      'src/adapters/fastify.ts',
+      'src/adapters/hono.ts',
     ]);
     const tsup = readFileSync(new URL('../tsup.config.ts', import.meta.url), 'utf8');
     expect(tsup).toContain("verify: 'src/verify/index.ts'");
-    expect(tsup).toContain("node: 'src/adapters/node.ts'");
+    for (const name of ['node', 'express', 'koa', 'fastify', 'hono']) {
+      expect(tsup).toContain(`${name}: 'src/adapters/${name}.ts'`);
+    }
   });
 
   it('lists types first in every package.json export condition', () => {
@@ -88,6 +103,10 @@ describe('public surface', () => {
     expect(pkg.files).toEqual(['dist']);
     expect(pkg.sideEffects).toBe(false);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['lodash', 'path-to-regexp', 'qs']);
+    // Frameworks are optional peers: importing "hookflow" alone pulls none of them.
+    for (const name of ['express', 'koa', 'fastify', 'hono']) {
+      expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true });
+    }
     expect(pkg.engines.node).toBe('>=20.19');
   });
 });

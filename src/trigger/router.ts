@@ -47,14 +47,28 @@ export interface WebhookRouter {
   get(key: string): WebhookTrigger | undefined;
   /** Whether a path (without query) matches the route, whatever the key. */
   matches(path: string): boolean;
-  /** The Node fast path, as `trigger.handleNode`. */
+  /**
+   * The Node fast path, as `trigger.handleNode`. The route is matched against `req.url` (relative
+   * to where a framework mounted the router); `path` (the full original path) goes to the trigger
+   * for `ctx.url`.
+   */
   handleNode(
     req: NodeRequestLike,
     res: NodeResponseLike,
-    options?: TriggerCallOptions,
+    options?: TriggerCallOptions & { path?: string },
   ): Promise<void>;
   /** Closes every trigger (see `trigger.close`). */
   close(options?: CloseOptions): Promise<void>;
+}
+
+/** The caller's params, then the route's, without `key` (which names the trigger). */
+function mergeParams(
+  caller: Record<string, string> | undefined,
+  route: Record<string, string>,
+): Record<string, string> {
+  const merged = { ...caller, ...route };
+  delete merged.key;
+  return merged;
 }
 
 function pathOf(url: string): string {
@@ -114,7 +128,10 @@ export function createWebhookRouter(config: WebhookRouterConfig = {}): WebhookRo
   ): Promise<Response> {
     const target = find(pathOf(request.url));
     if (target instanceof WebhookTriggerError) return toResponse(fromError(target));
-    return target.trigger(request, { ...options, params: { ...target.params, ...options.params } });
+    return target.trigger(request, {
+      ...options,
+      params: mergeParams(options.params, target.params),
+    });
   }
 
   const router: WebhookRouter = Object.assign(routeWebhook, {
@@ -137,7 +154,7 @@ export function createWebhookRouter(config: WebhookRouterConfig = {}): WebhookRo
     async handleNode(
       req: NodeRequestLike,
       res: NodeResponseLike,
-      options: TriggerCallOptions = {},
+      options: TriggerCallOptions & { path?: string } = {},
     ) {
       const target = find(pathOf(req.url ?? '/'));
       if (target instanceof WebhookTriggerError) {
@@ -146,7 +163,7 @@ export function createWebhookRouter(config: WebhookRouterConfig = {}): WebhookRo
       }
       await target.trigger.handleNode(req, res, {
         ...options,
-        params: { ...target.params, ...options.params },
+        params: mergeParams(options.params, target.params),
       });
     },
     async close(options?: CloseOptions) {
