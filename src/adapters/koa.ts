@@ -27,7 +27,7 @@ export interface KoaContextLike {
   /** Node's response, written by the trigger. */
   res: NodeResponseLike;
   /** Set to `false`: the trigger writes the Node response itself. */
-  respond?: boolean;
+  respond?: boolean | undefined;
   /** The URL before a mount stripped its prefix. */
   originalUrl: string;
   /** The path, relative to a mount. */
