@@ -13,68 +13,25 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import express from 'express';
-import type { WebhookRouter } from 'hookflow';
-import { createWebhookRouter, createWebhookTrigger } from 'hookflow';
 import { expressHandler } from 'hookflow/express';
-import { github, signGithub } from 'hookflow/verify';
+import type { Demo, DemoOptions } from '../shared/demo.js';
+import {
+  announce,
+  createCloser,
+  createDemoRouter,
+  demoSecret,
+  HOST,
+  runWhenMain,
+} from '../shared/demo.js';
 
-const HOST = '127.0.0.1';
+export type { Demo, DemoOptions } from '../shared/demo.js';
 
-/** Options of {@link startDemo}. */
-export interface DemoOptions {
-  /** The port to listen on; `0` picks a free one. @defaultValue `3000` */
-  port?: number;
-  /** Where the banner and the workflow logs go. @defaultValue `console.log` */
-  log?: (line: string) => void;
-  /** The GitHub webhook secret. @defaultValue `GITHUB_WEBHOOK_SECRET`, else `'demo-secret'` */
-  githubSecret?: string;
-}
-
-/** A started demo server. */
-export interface Demo {
-  /** The base URL, e.g. `http://127.0.0.1:3000`. */
-  url: string;
-  /** Stops taking deliveries, lets running workflows finish, then closes the server. */
-  close(): Promise<void>;
-}
-
-function createTriggers(secret: string, log: (line: string) => void): WebhookRouter {
-  const githubTrigger = createWebhookTrigger({
-    key: 'github',
-    verify: github({ secret }),
-    response: { status: 202, body: { accepted: '{{$context.executionId}}' } },
-    // Runs after the 202 was sent; a real workflow would stop early when run.signal aborts.
-    workflow: (ctx, run) => {
-      const action = (ctx.body as { action?: unknown } | undefined)?.action;
-      log(`[github] delivery ${String(action)} processed (attempt ${run.attempt})`);
-    },
-  });
-
-  const payments = createWebhookTrigger({
-    key: 'payments',
-    mode: 'sync',
-    workflow: (ctx, run) => {
-      const status = (ctx.body as { status?: unknown } | undefined)?.status;
-      if (status === 'paid') run.respond({ status: 200, body: { ok: true } });
-      else run.respond({ status: 400, body: { ok: false } });
-    },
-  });
-
-  return createWebhookRouter({ route: '/hooks/:key' }).add(githubTrigger).add(payments);
-}
-
-/**
- * Starts the demo app on 127.0.0.1.
- *
- * @param options - `port` (0 for a free one), `log` and `githubSecret`.
- * @returns the base URL and a `close()` function.
- */
+/** Starts the Express demo on 127.0.0.1 (`port` 0 picks a free one); resolves once it listens. */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const log = options.log ?? console.log;
-  const secret = options.githubSecret ?? process.env.GITHUB_WEBHOOK_SECRET ?? 'demo-secret';
-  const router = createTriggers(secret, log);
+  const secret = demoSecret(options);
+  const router = createDemoRouter(secret, log);
 
   const notes: string[] = [];
   const app = express();
@@ -102,61 +59,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${HOST}:${port}`;
 
-  const body = '{"action":"opened"}';
-  const signature = (await signGithub(secret, body))['x-hub-signature-256'];
-  log(`hookflow + Express demo listening on ${url}`);
-  log('A signed GitHub delivery (202, the run is logged below):');
-  log(
-    `  curl -i -X POST ${url}/hooks/github -H 'content-type: application/json' ` +
-      `-H 'x-hub-signature-256: ${signature}' -d '${body}'`,
-  );
-
-  let closing: Promise<void> | undefined;
-  function close() {
-    closing ??= (async () => {
-      const closed = new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-      server.closeIdleConnections();
-      // New deliveries now get 503 SHUTTING_DOWN; queued and running workflows are finished first.
-      await router.close({ timeoutMs: 5000 });
-      await closed;
-    })();
-    return closing;
-  }
-
-  return { url, close };
+  await announce({ url, secret, log, framework: 'Express' });
+  return { url, close: createCloser(server, router) };
 }
 
-function readPort(value: string | undefined): number {
-  if (value === undefined || value === '') return 3000;
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65_535) {
-    throw new RangeError(`PORT must be an integer from 0 to 65535, received "${value}"`);
-  }
-  return port;
-}
-
-async function main() {
-  const demo = await startDemo({ port: readPort(process.env.PORT) });
-  const shutdown = (signal: NodeJS.Signals) => {
-    console.log(`${signal} received, shutting down…`);
-    demo.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-}
-
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runWhenMain(import.meta.url, startDemo);
