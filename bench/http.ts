@@ -1,0 +1,357 @@
+/**
+ * End-to-end HTTP throughput and latency of hookflow's async trigger, side by side with a bare
+ * `node:http` handler and with `@octokit/webhooks`' Node middleware, in one run on one machine.
+ *
+ * Each variant is a `node:http` server on 127.0.0.1 in its own child process (this file, run with
+ * `--serve <variant>`); autocannon drives it from this process, so the load generator never shares
+ * an event loop with the server. Every variant does the same work per delivery: read a 1 KB JSON
+ * body, authenticate it, parse it, enqueue it in memory (no-op workflow) and answer 200 `ok`.
+ *
+ * - bare: a hand-written handler (Basic auth compared in constant time, body read and
+ *   `JSON.parse`d, a record pushed to a FIFO drained by a `setImmediate` worker).
+ * - hookflow/node: `toNodeListener(trigger)` with Basic auth.
+ * - hookflow web: a plain bridge (`Readable.toWeb` + `duplex: 'half'`) to `trigger(request)` with
+ *   Basic auth, the `Response` written back.
+ * - octokit: `createNodeMiddleware(new Webhooks({ secret }))` with a no-op `on('push')`, on a
+ *   GitHub-signed delivery (no Basic auth).
+ * - hookflow+github: `hookflow/node` with `verify: github({ secret })` on the same delivery.
+ *
+ * Per variant: a warm-up, then ROUNDS rounds of ROUND_SECONDS with CONNECTIONS connections,
+ * variants interleaved round by round; medians of req/s, p50 and p99 across rounds. Any non-2xx
+ * answer, error or timeout fails the run.
+ * Targets: hookflow/node ÷ bare ≥ 0.85; hookflow+github ÷ octokit ≥ 1.2.
+ * Run: npm run bench:http
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
+import { createWebhookTrigger, memoryQueue, type WebhookTrigger } from 'hookflow';
+import { toNodeListener } from 'hookflow/node';
+import { github, signGithub } from 'hookflow/verify';
+
+const VARIANTS = ['bare', 'hookflow/node', 'hookflow web', 'octokit', 'hookflow+github'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+const CONNECTIONS = 50;
+const WARMUP_SECONDS = 2;
+const ROUND_SECONDS = 5;
+const ROUNDS = 3;
+const PATH = '/hooks/bench';
+const USERNAME = 'bench';
+const PASSWORD = 'correct horse battery staple';
+const AUTHORIZATION = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
+const SECRET = "It's a Secret to Everybody";
+
+/** A push-like JSON event of exactly 1024 bytes (ASCII). */
+function makeBody(): string {
+  const base = { ref: 'refs/heads/main', repository: { full_name: 'acme/app' }, padding: '' };
+  const padding = 1024 - JSON.stringify(base).length;
+  return JSON.stringify({ ...base, padding: 'x'.repeat(padding) });
+}
+const BODY = makeBody();
+
+function isGithubVariant(variant: Variant): boolean {
+  return variant === 'octokit' || variant === 'hookflow+github';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server side (child process)
+// ---------------------------------------------------------------------------------------------
+
+function hookflowTrigger(variant: Variant): WebhookTrigger {
+  return createWebhookTrigger({
+    key: 'bench',
+    queue: memoryQueue({ concurrency: 16, maxQueued: 10_000_000 }),
+    ...(variant === 'hookflow+github'
+      ? { verify: github({ secret: SECRET }) }
+      : { auth: { type: 'basic', username: USERNAME, password: PASSWORD } }),
+    workflow: () => {},
+  });
+}
+
+/** The same work written by hand: auth, body, parse, an in-memory FIFO and a worker, 200 ok. */
+function bareListener(): (req: IncomingMessage, res: ServerResponse) => void {
+  const expected = Buffer.from(AUTHORIZATION);
+  const fifo: { id: string; receivedAt: number; body: unknown }[] = [];
+  let scheduled = false;
+  function work() {
+    scheduled = false;
+    for (let n = 0; n < 16 && fifo.length > 0; n++) fifo.shift();
+    if (fifo.length > 0) schedule();
+  }
+  function schedule() {
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(work);
+    }
+  }
+  function answer(res: ServerResponse, status: number, text: string) {
+    res.writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  }
+  return function bareHandler(req, res) {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      req.resume();
+      answer(res, 401, 'unauthorized');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        answer(res, 400, 'invalid json');
+        return;
+      }
+      fifo.push({ id: randomUUID(), receivedAt: Date.now(), body });
+      schedule();
+      answer(res, 200, 'ok');
+    });
+  };
+}
+
+/** A plain IncomingMessage → Request → trigger → Response → ServerResponse bridge. */
+function webBridge(trigger: WebhookTrigger): (req: IncomingMessage, res: ServerResponse) => void {
+  return function webBridgeHandler(req, res) {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, {
+      method: req.method ?? 'GET',
+      headers,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+      duplex: 'half',
+    } as RequestInit);
+    const clientIp = req.socket.remoteAddress;
+    trigger(request, clientIp ? { clientIp } : {})
+      .then(async (response) => {
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      })
+      .catch(() => {
+        res.writeHead(500);
+        res.end();
+      });
+  };
+}
+
+function listenerFor(variant: Variant): (req: IncomingMessage, res: ServerResponse) => void {
+  switch (variant) {
+    case 'bare':
+      return bareListener();
+    case 'hookflow/node':
+    case 'hookflow+github':
+      return toNodeListener(hookflowTrigger(variant));
+    case 'hookflow web':
+      return webBridge(hookflowTrigger(variant));
+    case 'octokit': {
+      const webhooks = new Webhooks({ secret: SECRET });
+      webhooks.on('push', () => {});
+      const middleware = createNodeMiddleware(webhooks, { path: PATH });
+      return (req, res) => {
+        middleware(req, res);
+      };
+    }
+  }
+}
+
+function serve(variant: Variant) {
+  // Exit with the parent: the IPC channel closes when it goes away, however it ends.
+  process.on('disconnect', () => process.exit(0));
+  const server = createServer(listenerFor(variant));
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    process.send?.({ port: (server.address() as AddressInfo).port });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load side (parent process)
+// ---------------------------------------------------------------------------------------------
+
+/** The part of autocannon's API and result used here (the package ships no types). */
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  '2xx': number;
+}
+type Autocannon = (options: {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  duration: number;
+}) => Promise<AutocannonResult>;
+
+interface Round {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+interface Server {
+  variant: Variant;
+  child: ChildProcess;
+  url: string;
+  headers: Record<string, string>;
+}
+
+const children = new Set<ChildProcess>();
+
+function killChildren() {
+  for (const child of children) if (child.exitCode === null) child.kill();
+  children.clear();
+}
+
+function startServer(variant: Variant, headers: Record<string, string>): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', variant],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  children.add(child);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${variant} server exited early (${code})`)));
+    child.once('message', (message: { port: number }) => {
+      resolve({ variant, child, url: `http://127.0.0.1:${message.port}${PATH}`, headers });
+    });
+  });
+}
+
+/** One request through `fetch` before any load: the variant must answer exactly 200 `ok`. */
+async function checkServer(server: Server) {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: server.headers,
+    body: BODY,
+  });
+  const text = (await response.text()).trim();
+  if (response.status !== 200 || text !== 'ok') {
+    throw new Error(`${server.variant}: expected 200 ok, got ${response.status} ${text}`);
+  }
+}
+
+async function load(autocannon: Autocannon, server: Server, seconds: number): Promise<Round> {
+  const result = await autocannon({
+    url: server.url,
+    method: 'POST',
+    headers: server.headers,
+    body: BODY,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+  if (result.non2xx !== 0 || result.errors !== 0 || result.timeouts !== 0 || result['2xx'] === 0) {
+    throw new Error(
+      `${server.variant}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${result['2xx']} 2xx`,
+    );
+  }
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+async function main() {
+  const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+  const basic = { 'content-type': 'application/json', authorization: AUTHORIZATION };
+  const signed = {
+    'content-type': 'application/json',
+    'x-github-event': 'push',
+    'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+    ...(await signGithub(SECRET, BODY)),
+  };
+  const servers = await Promise.all(
+    VARIANTS.map((variant) => startServer(variant, isGithubVariant(variant) ? signed : basic)),
+  );
+  for (const server of servers) await checkServer(server);
+
+  const rounds = new Map<Variant, Round[]>(VARIANTS.map((variant) => [variant, []]));
+  for (const server of servers) await load(autocannon, server, WARMUP_SECONDS);
+  // Interleaved, so that no variant always runs on a colder or hotter machine.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const server of servers) {
+      rounds.get(server.variant)?.push(await load(autocannon, server, ROUND_SECONDS));
+    }
+  }
+
+  const summary = new Map(
+    VARIANTS.map((variant) => {
+      const list = rounds.get(variant) ?? [];
+      return [
+        variant,
+        {
+          rps: median(list.map((r) => r.rps)),
+          p50: median(list.map((r) => r.p50)),
+          p99: median(list.map((r) => r.p99)),
+        },
+      ] as const;
+    }),
+  );
+
+  console.log(
+    `1 KB JSON POST, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, median of ${ROUNDS} × ${ROUND_SECONDS} s rounds; server in a child process, autocannon in the parent`,
+  );
+  console.log('variant             req/s    p50 ms    p99 ms');
+  for (const [variant, s] of summary) {
+    console.log(
+      `${variant.padEnd(16)} ${s.rps.toFixed(0).padStart(8)}  ${s.p50.toFixed(2).padStart(8)}  ${s.p99.toFixed(2).padStart(8)}`,
+    );
+  }
+  const ratio = (a: Variant, b: Variant) =>
+    (summary.get(a)?.rps ?? 0) / (summary.get(b)?.rps ?? Number.POSITIVE_INFINITY);
+  for (const [a, b, target] of [
+    ['hookflow/node', 'bare', 0.85],
+    ['hookflow+github', 'octokit', 1.2],
+  ] as const) {
+    const value = ratio(a, b);
+    console.log(
+      `${a} ÷ ${b}: ${value.toFixed(2)} (target ≥ ${target}: ${value >= target ? 'target met' : 'NOT met'})`,
+    );
+  }
+  const web = ratio('hookflow web', 'hookflow/node');
+  console.log(`hookflow web ÷ hookflow/node: ${web.toFixed(2)} (informational)`);
+}
+
+const serveAt = process.argv.indexOf('--serve');
+if (serveAt !== -1) {
+  const variant = process.argv[serveAt + 1] as Variant;
+  if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}`);
+  serve(variant);
+} else {
+  process.on('exit', killChildren);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      killChildren();
+      process.exit(1);
+    });
+  }
+  try {
+    await main();
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    killChildren();
+  }
+}
