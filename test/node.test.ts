@@ -183,3 +183,49 @@ describe('bodies a framework already read', () => {
     expect(await res.json()).toEqual({ a: 2 });
   });
 });
+
+describe('oversized streamed bodies on the Node fast path', () => {
+  it('answers 413 and stops reading about 1 MiB past the limit, never the whole body', async () => {
+    const trigger = createWebhookTrigger({
+      workflow: () => {},
+      limits: { maxBodyBytes: 64 * 1024 },
+    });
+    const listener = toNodeListener(trigger);
+    let seen = 0;
+    const base = await listen((req, res) => {
+      req.on('data', (chunk: Buffer) => {
+        seen += chunk.byteLength;
+      });
+      listener(req, res);
+    });
+    const total = 8 * 1024 * 1024;
+    const outcome = await new Promise<number | 'reset'>((resolve) => {
+      const req = httpRequest(`${base}/hook`, {
+        method: 'POST',
+        headers: { 'transfer-encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve('reset'));
+      const chunk = Buffer.alloc(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.byteLength;
+          if (!req.write(chunk)) {
+            req.once('drain', pump);
+            return;
+          }
+        }
+        req.end();
+      };
+      pump();
+    });
+    // Either the 413 arrived, or the connection was cut; in both cases the body was not read whole.
+    expect([413, 'reset']).toContain(outcome);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toBeLessThan(3 * 1024 * 1024);
+  });
+});

@@ -324,19 +324,25 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     res: NodeResponseLike,
     options: TriggerCallOptions & { path?: string } = {},
   ): Promise<void> {
-    // A client that goes away aborts a sync run's signal.
-    const gone = new AbortController();
-    const onClose = () => {
-      if (!res.writableEnded)
-        gone.abort(new WebhookTriggerError('SHUTTING_DOWN', 'The client went away.'));
-    };
-    res.on('close', onClose);
+    // A client that goes away aborts a sync run's signal (async runs outlive the request anyway).
+    let gone: AbortController | undefined;
+    if (resolved.mode === 'sync') {
+      const controller = new AbortController();
+      gone = controller;
+      res.on('close', () => {
+        if (!res.writableEnded) {
+          controller.abort(new WebhookTriggerError('SHUTTING_DOWN', 'The client went away.'));
+        }
+      });
+    }
     const { path, ...call } = options;
     const clientIp = call.clientIp ?? req.socket?.remoteAddress;
     const sent = await answer(fromNodeRequest(req, path), {
       ...call,
       ...(clientIp === undefined ? {} : { clientIp }),
-      signal: call.signal ? AbortSignal.any([call.signal, gone.signal]) : gone.signal,
+      ...(gone
+        ? { signal: call.signal ? AbortSignal.any([call.signal, gone.signal]) : gone.signal }
+        : {}),
     });
     writeNodeResponse(res, sent);
   }
