@@ -10,10 +10,10 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import type { WebhookRouter } from 'hookflow';
 import { createWebhookRouter, createWebhookTrigger } from 'hookflow';
 import { toNodeListener } from 'hookflow/node';
+import { runWhenMain } from '../shared/demo.js';
 
 const HOST = '127.0.0.1';
 
@@ -132,35 +132,4 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   return { url, close };
 }
 
-function readPort(value: string | undefined): number {
-  if (value === undefined || value === '') return 3000;
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65_535) {
-    throw new RangeError(`PORT must be an integer from 0 to 65535, received "${value}"`);
-  }
-  return port;
-}
-
-async function main() {
-  const demo = await startDemo({ port: readPort(process.env.PORT) });
-  const shutdown = (signal: NodeJS.Signals) => {
-    console.log(`${signal} received, shutting down…`);
-    demo.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-}
-
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runWhenMain(import.meta.url, startDemo);
