@@ -10,6 +10,7 @@ export default defineConfig([
       koa: 'src/adapters/koa.ts',
       fastify: 'src/adapters/fastify.ts',
       hono: 'src/adapters/hono.ts',
+      next: 'src/adapters/next.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -19,7 +20,7 @@ export default defineConfig([
     platform: 'neutral',
     treeshake: true,
     // Frameworks are optional peer dependencies: never bundled.
-    external: ['express', 'koa', 'fastify', 'hono'],
+    external: ['express', 'koa', 'fastify', 'hono', 'next'],
   },
   {
     // The command line: one self-contained ESM file with a shebang, for package.json "bin".

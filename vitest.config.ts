@@ -22,6 +22,10 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./src/adapters/hono.ts', import.meta.url)),
       },
       {
+        find: /^hookflow\/next$/,
+        replacement: fileURLToPath(new URL('./src/adapters/next.ts', import.meta.url)),
+      },
+      {
         find: /^hookflow\/node$/,
         replacement: fileURLToPath(new URL('./src/adapters/node.ts', import.meta.url)),
       },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as hookflow from 'hookflow';
+import * as nextAdapter from 'hookflow/next';
 import * as node from 'hookflow/node';
 import * as verify from 'hookflow/verify';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +63,17 @@ describe('public surface', () => {
     expect(Object.keys(node)).toEqual(['toNodeListener']);
   });
 
+  it('exports exactly toPagesHandler and toRouteHandler from "hookflow/next"', () => {
+    expect(Object.keys(nextAdapter).sort()).toEqual(['toPagesHandler', 'toRouteHandler']);
+  });
+
+  it('builds "hookflow/next" without importing next at run time (its types only)', () => {
+    for (const file of ['next.js', 'next.cjs']) {
+      const code = readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8');
+      expect(code, file).not.toMatch(/\bfrom\s*["']next|\b(require|import)\(\s*["']next/);
+    }
+  });
+
   it('lists every subpath in package.json exports, tsup entries and typedoc entry points', () => {
     expect(Object.keys(pkg.exports)).toEqual([
       '.',
@@ -71,6 +83,7 @@ describe('public surface', () => {
       './koa',
       './fastify',
       './hono',
+      './next',
       './package.json',
     ]);
     const typedoc = JSON.parse(readFileSync(new URL('../typedoc.json', import.meta.url), 'utf8'));
@@ -82,12 +95,15 @@ describe('public surface', () => {
       'src/adapters/koa.ts',
       'src/adapters/fastify.ts',
       'src/adapters/hono.ts',
+      'src/adapters/next.ts',
     ]);
     const tsup = readFileSync(new URL('../tsup.config.ts', import.meta.url), 'utf8');
     expect(tsup).toContain("verify: 'src/verify/index.ts'");
-    for (const name of ['node', 'express', 'koa', 'fastify', 'hono']) {
+    for (const name of ['node', 'express', 'koa', 'fastify', 'hono', 'next']) {
       expect(tsup).toContain(`${name}: 'src/adapters/${name}.ts'`);
     }
+    // Frameworks stay out of the bundles: the adapters only use their types.
+    expect(tsup).toContain("external: ['express', 'koa', 'fastify', 'hono', 'next']");
   });
 
   it('lists types first in every package.json export condition', () => {
@@ -104,7 +120,7 @@ describe('public surface', () => {
     expect(pkg.sideEffects).toBe(false);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['lodash', 'path-to-regexp', 'qs']);
     // Frameworks are optional peers: importing "hookflow" alone pulls none of them.
-    for (const name of ['express', 'koa', 'fastify', 'hono']) {
+    for (const name of ['express', 'koa', 'fastify', 'hono', 'next']) {
       expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true });
     }
     expect(pkg.engines.node).toBe('>=20.19');

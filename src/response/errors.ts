@@ -70,7 +70,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   WORKFLOW_TIMEOUT: 'The workflow did not finish in time.',
   INVALID_RESPONSE: 'The response could not be built.',
   RAW_BODY_UNAVAILABLE:
-    'The raw request body is not available to verify its signature: mount the webhook before any body parser, or keep the raw bytes (req.rawBody).',
+    'The raw request body is not available to verify its signature: mount the webhook before any body parser, or keep the raw bytes (req.rawBody). On a Next.js API route, set bodyParser: false (export const config = { api: { bodyParser: false } }).',
   INTERNAL_ERROR: 'An internal error occurred.',
 };
 
