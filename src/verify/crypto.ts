@@ -7,9 +7,19 @@ import { WebhookTriggerError } from '../response/errors.js';
 
 type NodeCrypto = typeof import('node:crypto');
 
-const nodeCrypto = (
-  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+/** `node:crypto`, where the runtime has it. */
+function loadNodeCrypto(): NodeCrypto | undefined {
+  try {
+    return (
+      globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+    ).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+  } catch {
+    // Some sandboxes define the function only to throw (Next.js's edge runtime): use Web Crypto.
+    return undefined;
+  }
+}
+
+const nodeCrypto = loadNodeCrypto();
 
 const encoder = new TextEncoder();
 
