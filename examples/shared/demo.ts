@@ -1,7 +1,7 @@
 /**
- * What the Express, Hono, Koa and Fastify examples share: the two triggers behind one router, the
- * banner with a signed curl, a graceful `close()` and the run-as-main entry point. Each example keeps
- * only its framework wiring.
+ * What the Express, Hono, Koa, Fastify and Next.js examples share: the two triggers behind one
+ * router, the banner with a signed curl, a graceful `close()` and the run-as-main entry point. Each
+ * example keeps only its framework wiring.
  */
 import { pathToFileURL } from 'node:url';
 import type { WebhookRouter } from 'hookflow';

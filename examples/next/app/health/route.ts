@@ -1,0 +1,2 @@
+/** `GET /health`: one of the app's own routes, beside the webhooks. */
+export const GET = (): Response => Response.json({ ok: true });
