@@ -3,16 +3,28 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const json = { 'content-type': 'application/json' };
 
+/** Options of {@link describeAdapterPipeline}. */
+export interface AdapterPipelineOptions {
+  /**
+   * What the adapter tells the trigger about the client: the socket's peer (`'peer'`), or nothing
+   * (`'unknown'`, as Next.js route handlers), in which case an `ipAllow` list refuses everyone.
+   * @defaultValue `'peer'`
+   */
+  clientIp?: 'peer' | 'unknown';
+}
+
 /**
  * The trigger pipeline through a real framework server: async round trip, 405, Basic auth, a
  * streamed 413 and ipAllow against the client IP the framework reports. Every adapter runs it.
  *
  * @param title - the describe title, e.g. `'expressHandler'`.
  * @param serveTrigger - serves a trigger at some URL on 127.0.0.1 and returns that URL.
+ * @param options - what the adapter knows of the client IP.
  */
 export function describeAdapterPipeline(
   title: string,
   serveTrigger: (trigger: WebhookTrigger) => Promise<string>,
+  options: AdapterPipelineOptions = {},
 ): void {
   const triggers: WebhookTrigger[] = [];
   afterEach(async () => {
@@ -116,10 +128,21 @@ export function describeAdapterPipeline(
       // 413; a body larger than that is cut off. What matters is the answer.
     });
 
-    it.each([
-      { ipAllow: ['127.0.0.1/32', '::1/128'], status: 200, code: undefined },
-      { ipAllow: ['203.0.113.0/24'], status: 403, code: 'IP_NOT_ALLOWED' },
-    ])('answers $status for ipAllow $ipAllow, matched against the client IP', async (c) => {
+    const ipCases =
+      options.clientIp === 'unknown'
+        ? [
+            { ipAllow: ['127.0.0.1/32', '::1/128'], status: 403, code: 'IP_NOT_ALLOWED' },
+            { ipAllow: ['203.0.113.0/24'], status: 403, code: 'IP_NOT_ALLOWED' },
+          ]
+        : [
+            { ipAllow: ['127.0.0.1/32', '::1/128'], status: 200, code: undefined },
+            { ipAllow: ['203.0.113.0/24'], status: 403, code: 'IP_NOT_ALLOWED' },
+          ];
+    const ipTitle =
+      options.clientIp === 'unknown'
+        ? 'answers $status for ipAllow $ipAllow, the client IP being unknown'
+        : 'answers $status for ipAllow $ipAllow, matched against the client IP';
+    it.each(ipCases)(ipTitle, async (c) => {
       const url = await serveTrigger(track({ ipAllow: c.ipAllow, workflow: () => {} }));
       const res = await fetch(url, { method: 'POST', ...bounded() });
       expect(res.status).toBe(c.status);
