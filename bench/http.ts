@@ -2,9 +2,10 @@
  * End-to-end HTTP throughput and latency of hookflow's async trigger, side by side with a bare
  * `node:http` handler and with `@octokit/webhooks`' Node middleware, in one run on one machine.
  *
- * Each variant is a `node:http` server on 127.0.0.1 in its own child process (this file, run with
- * `--serve <variant>`); autocannon drives it from this process, so the load generator never shares
- * an event loop with the server. Every variant does the same work per delivery: read a 1 KB JSON
+ * Each variant is a `node:http` server on 127.0.0.1 in its own child process (bench/http-server.mjs,
+ * plain JavaScript on plain `node`, importing the built package, so no TypeScript loader transforms
+ * the code under test); autocannon drives it from this process, so the load generator never
+ * shares an event loop with the server. Every variant does the same work per delivery: read a 1 KB JSON
  * body, authenticate it, parse it, enqueue it in memory (no-op workflow) and answer 200 `ok`.
  *
  * - bare: a hand-written handler (Basic auth compared in constant time, body read and
@@ -20,19 +21,12 @@
  * variants interleaved round by round; medians of req/s, p50 and p99 across rounds. Any non-2xx
  * answer, error or timeout fails the run.
  * Targets: hookflow/node ÷ bare ≥ 0.85; hookflow+github ÷ octokit ≥ 1.2.
- * Run: npm run bench:http
+ * Run: npm run bench:http (builds dist/ first)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
-import { createWebhookTrigger, memoryQueue, type WebhookTrigger } from 'hookflow';
-import { toNodeListener } from 'hookflow/node';
-import { github, signGithub } from 'hookflow/verify';
+import { signGithub } from 'hookflow/verify';
 
 const VARIANTS = ['bare', 'hookflow/node', 'hookflow web', 'octokit', 'hookflow+github'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -57,126 +51,6 @@ const BODY = makeBody();
 
 function isGithubVariant(variant: Variant): boolean {
   return variant === 'octokit' || variant === 'hookflow+github';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Server side (child process)
-// ---------------------------------------------------------------------------------------------
-
-function hookflowTrigger(variant: Variant): WebhookTrigger {
-  return createWebhookTrigger({
-    key: 'bench',
-    queue: memoryQueue({ concurrency: 16, maxQueued: 10_000_000 }),
-    ...(variant === 'hookflow+github'
-      ? { verify: github({ secret: SECRET }) }
-      : { auth: { type: 'basic', username: USERNAME, password: PASSWORD } }),
-    workflow: () => {},
-  });
-}
-
-/** The same work written by hand: auth, body, parse, an in-memory FIFO and a worker, 200 ok. */
-function bareListener(): (req: IncomingMessage, res: ServerResponse) => void {
-  const expected = Buffer.from(AUTHORIZATION);
-  const fifo: { id: string; receivedAt: number; body: unknown }[] = [];
-  let scheduled = false;
-  function work() {
-    scheduled = false;
-    for (let n = 0; n < 16 && fifo.length > 0; n++) fifo.shift();
-    if (fifo.length > 0) schedule();
-  }
-  function schedule() {
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(work);
-    }
-  }
-  function answer(res: ServerResponse, status: number, text: string) {
-    res.writeHead(status, {
-      'content-type': 'text/plain; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-    });
-    res.end(text);
-  }
-  return function bareHandler(req, res) {
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      req.resume();
-      answer(res, 401, 'unauthorized');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        answer(res, 400, 'invalid json');
-        return;
-      }
-      fifo.push({ id: randomUUID(), receivedAt: Date.now(), body });
-      schedule();
-      answer(res, 200, 'ok');
-    });
-  };
-}
-
-/** A plain IncomingMessage → Request → trigger → Response → ServerResponse bridge. */
-function webBridge(trigger: WebhookTrigger): (req: IncomingMessage, res: ServerResponse) => void {
-  return function webBridgeHandler(req, res) {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-      else if (value !== undefined) headers.set(name, value);
-    }
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-    const request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, {
-      method: req.method ?? 'GET',
-      headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
-      duplex: 'half',
-    } as RequestInit);
-    const clientIp = req.socket.remoteAddress;
-    trigger(request, clientIp ? { clientIp } : {})
-      .then(async (response) => {
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      })
-      .catch(() => {
-        res.writeHead(500);
-        res.end();
-      });
-  };
-}
-
-function listenerFor(variant: Variant): (req: IncomingMessage, res: ServerResponse) => void {
-  switch (variant) {
-    case 'bare':
-      return bareListener();
-    case 'hookflow/node':
-    case 'hookflow+github':
-      return toNodeListener(hookflowTrigger(variant));
-    case 'hookflow web':
-      return webBridge(hookflowTrigger(variant));
-    case 'octokit': {
-      const webhooks = new Webhooks({ secret: SECRET });
-      webhooks.on('push', () => {});
-      const middleware = createNodeMiddleware(webhooks, { path: PATH });
-      return (req, res) => {
-        middleware(req, res);
-      };
-    }
-  }
-}
-
-function serve(variant: Variant) {
-  // Exit with the parent: the IPC channel closes when it goes away, however it ends.
-  process.on('disconnect', () => process.exit(0));
-  const server = createServer(listenerFor(variant));
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => {
-    process.send?.({ port: (server.address() as AddressInfo).port });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,9 +96,14 @@ function killChildren() {
 }
 
 function startServer(variant: Variant, headers: Record<string, string>): Promise<Server> {
+  const settings = { path: PATH, username: USERNAME, password: PASSWORD, secret: SECRET };
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', variant],
+    [
+      fileURLToPath(new URL('./http-server.mjs', import.meta.url)),
+      variant,
+      JSON.stringify(settings),
+    ],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   children.add(child);
@@ -333,25 +212,18 @@ async function main() {
   console.log(`hookflow web ÷ hookflow/node: ${web.toFixed(2)} (informational)`);
 }
 
-const serveAt = process.argv.indexOf('--serve');
-if (serveAt !== -1) {
-  const variant = process.argv[serveAt + 1] as Variant;
-  if (!VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}`);
-  serve(variant);
-} else {
-  process.on('exit', killChildren);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      killChildren();
-      process.exit(1);
-    });
-  }
-  try {
-    await main();
-  } catch (error) {
-    console.error(error);
-    process.exitCode = 1;
-  } finally {
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
     killChildren();
-  }
+    process.exit(1);
+  });
+}
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  killChildren();
 }

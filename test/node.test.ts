@@ -37,6 +37,38 @@ describe('toNodeListener on a real node:http server', () => {
     });
   });
 
+  it('sends every answer with its Content-Length, never chunked (UTF-8 bodies counted in bytes)', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (ctx, run) => {
+        const kind = (ctx.body as { kind?: string }).kind;
+        if (kind === 'empty') run.respond({ status: 202 });
+        else if (kind === 'no-content') run.respond({ status: 204 });
+        else run.respond({ body: 'héllo 👋' });
+      },
+    });
+    const base = await listen(toNodeListener(trigger));
+    const send = (kind: string) =>
+      fetch(`${base}/hook`, { method: 'POST', headers: json, body: JSON.stringify({ kind }) });
+    const text = await send('text');
+    expect(text.status).toBe(200);
+    expect(text.headers.get('content-length')).toBe(String(Buffer.byteLength('héllo 👋')));
+    expect(text.headers.get('transfer-encoding')).toBeNull();
+    expect(await text.text()).toBe('héllo 👋');
+    const empty = await send('empty');
+    expect(empty.status).toBe(202);
+    expect(empty.headers.get('content-length')).toBe('0');
+    expect(empty.headers.get('transfer-encoding')).toBeNull();
+    const none = await send('no-content');
+    expect(none.status).toBe(204);
+    expect(none.headers.get('content-length')).toBeNull();
+    const refused = await fetch(`${base}/hook`, { method: 'GET' });
+    expect(refused.status).toBe(405);
+    const refusal = await refused.text();
+    expect(refused.headers.get('content-length')).toBe(String(Buffer.byteLength(refusal)));
+    expect(refused.headers.get('transfer-encoding')).toBeNull();
+  });
+
   it('answers 405 with Allow and 413 for a chunked body past the limit', async () => {
     const trigger = createWebhookTrigger({ workflow: () => {}, limits: { maxBodyBytes: 1024 } });
     const base = await listen(toNodeListener(trigger));

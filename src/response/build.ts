@@ -123,10 +123,41 @@ export interface NodeResponseLike {
   on(event: 'close', listener: () => void): unknown;
 }
 
-/** Writes a {@link SentResponse} to a Node response: one `writeHead` and one `end`. */
+/** The UTF-8 length of a string, without encoding it. */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes.
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2;
+        i++;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+/**
+ * Writes a {@link SentResponse} to a Node response: one `writeHead` and one `end`. The length is
+ * always sent, so the answer goes out in one write on a keep-alive connection, not chunked.
+ */
 export function writeNodeResponse(res: NodeResponseLike, sent: SentResponse): void {
   if (res.writableEnded) return;
-  res.writeHead(sent.status, sent.headers);
-  if (sent.body === undefined) res.end();
-  else res.end(sent.body);
+  const { body } = sent;
+  const headers = NULL_BODY_STATUSES.has(sent.status)
+    ? sent.headers
+    : {
+        ...sent.headers,
+        'content-length': String(
+          body === undefined ? 0 : typeof body === 'string' ? utf8Length(body) : body.byteLength,
+        ),
+      };
+  res.writeHead(sent.status, headers);
+  if (body === undefined) res.end();
+  else res.end(body);
 }

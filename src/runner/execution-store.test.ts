@@ -23,6 +23,21 @@ describe('memoryExecutionStore', () => {
     expect((await store.list()).map((r) => r.id)).toEqual(['e', 'c', 'a']);
   });
 
+  it('stays bounded over many puts while a long run holds the oldest record, then evicts it', async () => {
+    const store = memoryExecutionStore({ maxRecords: 10 });
+    const long = record('long', 'started', 0);
+    store.put(long);
+    for (let i = 0; i < 5000; i++) store.put(record(`r${i}`, 'resolved', i % 60));
+    const kept = await store.list();
+    expect(kept).toHaveLength(10);
+    expect(kept.map((r) => r.id)).toContain('long');
+    expect(kept[0]?.id).toBe('r4999');
+    store.put({ ...long, status: 'resolved' });
+    for (let i = 5000; i < 5010; i++) store.put(record(`r${i}`, 'resolved', 0));
+    expect((await store.list()).map((r) => r.id)).not.toContain('long');
+    expect(await store.list()).toHaveLength(10);
+  });
+
   it('lists newest first, by status, before a time, up to a limit', async () => {
     const store = memoryExecutionStore();
     for (let i = 0; i < 6; i++) store.put(record(`r${i}`, i % 2 ? 'dead' : 'resolved', i));

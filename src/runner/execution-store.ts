@@ -12,6 +12,21 @@ export interface MemoryExecutionStoreConfig {
 
 const RUNNING = new Set(['queued', 'started']);
 
+/** How each memory store keeps a record without copying it: see {@link putLive}. */
+const liveWriters = new WeakMap<ExecutionStore, (record: ExecutionRecord) => void>();
+
+/**
+ * Saves a record that its writer (the trigger's runner) goes on changing in place and saves again
+ * after each change, always in the same synchronous step as the change. A memory store keeps that
+ * very object, so saving costs no copy (readers still get copies); any other store gets `put`.
+ *
+ * @internal
+ */
+export function putLive(store: ExecutionStore, record: ExecutionRecord): void | Promise<void> {
+  const write = liveWriters.get(store);
+  return write ? write(record) : store.put(record);
+}
+
 /**
  * An in-memory, bounded {@link ExecutionStore}: the default of every trigger.
  *
@@ -29,19 +44,34 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     throw new RangeError(`maxRecords must be a positive integer, received ${String(maxRecords)}`);
   }
   const records = new Map<string, ExecutionRecord>();
+  // Ids in insertion order, for eviction: iterating the Map from its start would step over every
+  // deleted entry still in its table (a FIFO deletes at the front), on every put.
+  let order: string[] = [];
+  let head = 0;
 
   function evict() {
-    // Map iteration is insertion order: the first finished record found is the oldest one.
-    for (const [id, record] of records) {
-      if (records.size <= maxRecords) return;
-      if (!RUNNING.has(record.status)) records.delete(id);
+    // The oldest finished records go first; a running one is moved to the back (never dropped).
+    for (let left = order.length - head; left > 0 && records.size > maxRecords; left--) {
+      const id = order[head++] as string;
+      const record = records.get(id);
+      if (record && RUNNING.has(record.status)) order.push(id);
+      else records.delete(id);
+    }
+    if (head > 1024 && head * 2 > order.length) {
+      order = order.slice(head);
+      head = 0;
     }
   }
 
-  return {
+  function keep(record: ExecutionRecord) {
+    if (!records.has(record.id)) order.push(record.id);
+    records.set(record.id, record);
+    if (records.size > maxRecords) evict();
+  }
+
+  const store: ExecutionStore = {
     put(record) {
-      records.set(record.id, copyRecord(record));
-      if (records.size > maxRecords) evict();
+      keep(copyRecord(record));
     },
     get(id) {
       const record = records.get(id);
@@ -59,4 +89,6 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
       return out;
     },
   };
+  liveWriters.set(store, keep);
+  return store;
 }

@@ -9,26 +9,38 @@ export interface LazyAbort {
   abort(reason: unknown): void;
 }
 
+class LazyAbortSignal implements LazyAbort {
+  #controller: AbortController | undefined;
+  #signal: AbortSignal | undefined;
+  #aborted = false;
+  #reason: unknown;
+  readonly #external: AbortSignal | undefined;
+
+  constructor(external: AbortSignal | undefined) {
+    this.#external = external;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#signal) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      if (this.#aborted) controller.abort(this.#reason);
+      this.#signal = this.#external
+        ? AbortSignal.any([controller.signal, this.#external])
+        : controller.signal;
+    }
+    return this.#signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
 /** Creates a {@link LazyAbort}, also following `external` when given. */
 export function createLazyAbort(external?: AbortSignal): LazyAbort {
-  let controller: AbortController | undefined;
-  let signal: AbortSignal | undefined;
-  let aborted = false;
-  let abortReason: unknown;
-  return {
-    get signal() {
-      if (!signal) {
-        controller = new AbortController();
-        if (aborted) controller.abort(abortReason);
-        signal = external ? AbortSignal.any([controller.signal, external]) : controller.signal;
-      }
-      return signal;
-    },
-    abort(reason) {
-      if (aborted) return;
-      aborted = true;
-      abortReason = reason;
-      controller?.abort(reason);
-    },
-  };
+  return new LazyAbortSignal(external);
 }

@@ -88,18 +88,26 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   function start(run: JobHandler, entry: Entry) {
     const attempts = entry.options.attempts ?? 1;
     running++;
+    const done = () => {
+      running--;
+      pump();
+    };
     // A rejection is a failed attempt: retried while attempts remain, never an unhandled rejection.
-    Promise.resolve()
-      .then(() => run(entry.job, { attempt: entry.attempt, attempts, signal: stop.signal }))
-      .then(undefined, (error: unknown) => {
-        if (!closed || idle) {
-          if (shouldRetry(error, entry.attempt, attempts)) retry(entry);
-        }
-      })
-      .finally(() => {
-        running--;
-        pump();
-      });
+    const failed = (error: unknown) => {
+      if (!closed || idle) {
+        if (shouldRetry(error, entry.attempt, attempts)) retry(entry);
+      }
+      done();
+    };
+    let attempt: unknown;
+    try {
+      attempt = run(entry.job, { attempt: entry.attempt, attempts, signal: stop.signal });
+    } catch (error) {
+      // Thrown synchronously: settle it after this pump, like a rejection.
+      queueMicrotask(() => failed(error));
+      return;
+    }
+    Promise.resolve(attempt).then(done, failed);
   }
 
   function dropWaiting() {

@@ -17,6 +17,7 @@ import {
 } from '../response/index.js';
 import type { CloseOptions, ExecutionStore, TriggerContext } from '../runner/index.js';
 import { resolveCloseTimeout } from '../runner/index.js';
+import { isoTime } from '../runner/iso-time.js';
 import type { ResolvedTriggerConfig, TriggerMode, WebhookTriggerConfig } from './config.js';
 import { resolveTriggerConfig } from './config.js';
 import type { Incoming, NodeRequestLike } from './incoming.js';
@@ -286,7 +287,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     const context: TriggerContext = {
       key: resolved.key,
       executionId: resolved.generateId(),
-      receivedAt: new Date(resolved.clock()).toISOString(),
+      receivedAt: isoTime(resolved.clock()),
       method: incoming.method,
       url: incoming.url,
       params: options.params ?? {},

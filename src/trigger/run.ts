@@ -6,6 +6,7 @@ import {
   isWebhookTriggerError,
   WebhookTriggerError,
 } from '../response/index.js';
+import { putLive } from '../runner/execution-store.js';
 import type {
   CloseOptions,
   ExecutionError,
@@ -22,6 +23,7 @@ import {
   shouldRetry,
   waitUntilDeadline,
 } from '../runner/index.js';
+import { isoTime } from '../runner/iso-time.js';
 import type { ResolvedTriggerConfig } from './config.js';
 
 type Outcome =
@@ -69,6 +71,14 @@ function callerText(context: TriggerContext): string[] {
   return texts;
 }
 
+/** Runs `next` once `saved` settles, or at once when saving was synchronous. */
+function after<T>(saved: void | Promise<void>, next: () => T): T | Promise<Awaited<T>> {
+  return saved instanceof Promise ? (saved.then(next) as Promise<Awaited<T>>) : next();
+}
+
+/** Async runs always stop waiting at the timeout. */
+const alwaysStop = () => true;
+
 /** Hands work that outlives the response to the runtime; a failing waitUntil must not fail it. */
 function keepAlive(options: RunOptions, work: Promise<unknown>) {
   try {
@@ -115,8 +125,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
   const hiddenVars = config.fields
     .filter((field) => field.source === 'headers' && CREDENTIAL_HEADER.test(field.path))
     .map((field) => field.name);
-  const unfinished = new Map<string, { job: Job; running: boolean }>();
-  const now = () => new Date(clock()).toISOString();
+  const unfinished = new Map<string, { job: Job; record: ExecutionRecord; running: boolean }>();
 
   function newRecord(context: TriggerContext, status: 'queued' | 'started'): ExecutionRecord {
     return {
@@ -149,29 +158,44 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * Saves a record after a status change and tells the host. Records are bookkeeping: a store that
    * fails must not fail or crash a run that already happened.
    */
-  async function emit(record: ExecutionRecord) {
+  function emit(record: ExecutionRecord): void | Promise<void> {
+    let saved: void | Promise<void> | undefined;
     try {
-      await executions.put(record);
+      saved = putLive(executions, record);
     } catch {}
-    callHook(config.hooks.onExecution, record);
+    if (!(saved instanceof Promise)) return callHook(config.hooks.onExecution, record);
+    return saved.then(
+      () => callHook(config.hooks.onExecution, record),
+      () => callHook(config.hooks.onExecution, record),
+    );
   }
 
-  function begin(record: ExecutionRecord, attempt: number) {
+  /** Starts an attempt on the record; returns its start time (epoch ms) for {@link finish}. */
+  function begin(record: ExecutionRecord, attempt: number): number {
+    const startedMs = clock();
     record.status = 'started';
     record.attempts = attempt;
-    record.startedAt = now();
-    record.history = [...(record.history ?? []), { attempt, startedAt: record.startedAt }];
+    record.startedAt = isoTime(startedMs);
+    const entry = { attempt, startedAt: record.startedAt };
+    record.history = record.history ? [...record.history, entry] : [entry];
+    return startedMs;
   }
 
   /** Ends the current attempt on the record; `status` is the record's status from now on. */
-  function finish(record: ExecutionRecord, outcome: Outcome, status: ExecutionRecord['status']) {
+  function finish(
+    record: ExecutionRecord,
+    outcome: Outcome,
+    status: ExecutionRecord['status'],
+    startedMs: number,
+  ) {
     const finishedAt = clock();
-    record.finishedAt = new Date(finishedAt).toISOString();
-    record.durationMs = record.startedAt ? finishedAt - Date.parse(record.startedAt) : 0;
+    record.finishedAt = isoTime(finishedAt);
+    record.durationMs = finishedAt - startedMs;
     record.status = status;
     if (outcome.status === 'resolved') {
       if (outcome.result !== undefined) record.result = outcome.result;
-      delete record.error;
+      // Only a retried record has one; deleting an absent key still costs.
+      if (record.error !== undefined) delete record.error;
     } else {
       record.error =
         outcome.status === 'failed'
@@ -202,14 +226,22 @@ export function createRunner(config: ResolvedTriggerConfig) {
         controller.abort(new WebhookTriggerError('WORKFLOW_TIMEOUT'));
         resolve({ status: 'timeout' });
       }, timeoutMs);
-      // A custom executor may throw synchronously: starting it inside `then` turns that into a rejection.
-      Promise.resolve()
-        .then(() => executor.execute(job, run))
-        .then(
-          (result) => resolve({ status: 'resolved', result }),
-          (error: unknown) => resolve({ status: 'failed', error }),
-        )
-        .finally(() => clearTimeout(timer));
+      const settle = (outcome: Outcome) => {
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      let result: unknown;
+      try {
+        result = executor.execute(job, run);
+      } catch (error) {
+        // A custom executor may throw synchronously: that is a failed run too.
+        settle({ status: 'failed', error });
+        return;
+      }
+      Promise.resolve(result).then(
+        (value) => settle({ status: 'resolved', result: value }),
+        (error: unknown) => settle({ status: 'failed', error }),
+      );
     });
   }
 
@@ -221,12 +253,12 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const job: Job = { id: context.executionId, key: context.key, context };
     const retry = config.retry;
     try {
-      await executions.put(record);
+      await putLive(executions, record);
       await config.queue.enqueue(
         job,
         retry ? { id: job.id, attempts: retry.attempts, backoff: retry.backoff } : { id: job.id },
       );
-      if (inProcess) unfinished.set(job.id, { job, running: false });
+      if (inProcess) unfinished.set(job.id, { job, record, running: false });
       callHook(config.hooks.onExecution, record);
     } catch (error) {
       // Nothing is acknowledged that was not queued: the caller gets a 503 and retries.
@@ -243,7 +275,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
       throw refusal;
     }
     // Edge runtimes must keep the process alive for a run that happens here, after the response.
-    if (inProcess)
+    if (inProcess && options.waitUntil)
       keepAlive(options, new Promise<void>((resolve) => finishers.set(job.id, resolve)));
     return sent;
   }
@@ -254,9 +286,13 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * `retry`) or `failed`/`timeout` (without).
    */
   async function processJob(job: Job, info: JobInfo): Promise<void> {
-    const record = (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
-    if (inProcess) unfinished.set(job.id, { job, running: true });
-    begin(record, info.attempt);
+    // In process, the runner still holds the record it made on accept: no store round trip.
+    const entry = unfinished.get(job.id);
+    const record =
+      entry?.record ?? (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
+    if (entry) entry.running = true;
+    else if (inProcess) unfinished.set(job.id, { job, record, running: true });
+    const startedMs = begin(record, info.attempt);
     await emit(record);
     const controller = createLazyAbort(info.signal);
     const run: RunApi = {
@@ -270,9 +306,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
       },
       attempt: info.attempt,
     };
-    const outcome = await execute(job, run, controller, () => true);
+    const outcome = await execute(job, run, controller, alwaysStop);
     if (outcome.status === 'resolved') {
-      finish(record, outcome, 'resolved');
+      finish(record, outcome, 'resolved', startedMs);
       await settle(record, job);
       return;
     }
@@ -281,23 +317,26 @@ export function createRunner(config: ResolvedTriggerConfig) {
     // An in-process queue that gave up at close() (its signal aborted) will not run a retry: this
     // attempt is the last. While it is still draining it does retry, so the run stays queued.
     if (shouldRetry(error, info.attempt, info.attempts) && !(inProcess && info.signal.aborted)) {
-      finish(record, outcome, 'queued');
-      if (inProcess) unfinished.set(job.id, { job, running: false });
+      finish(record, outcome, 'queued', startedMs);
+      if (inProcess) unfinished.set(job.id, { job, record, running: false });
       await emit(record);
     } else {
-      finish(record, outcome, config.retry ? 'dead' : outcome.status);
+      finish(record, outcome, config.retry ? 'dead' : outcome.status, startedMs);
       await settle(record, job);
     }
     throw error;
   }
 
   /** Records the final status of an async run and lets go of it. */
-  async function settle(record: ExecutionRecord, job: Job) {
+  function settle(record: ExecutionRecord, job: Job): void | Promise<void> {
     unfinished.delete(record.id);
-    await emit(record);
-    if (record.status === 'dead') callHook(config.hooks.onDeadLetter, record, job);
-    finishers.get(record.id)?.();
-    finishers.delete(record.id);
+    return after(emit(record), () => {
+      if (record.status === 'dead') callHook(config.hooks.onDeadLetter, record, job);
+      if (finishers.size > 0) {
+        finishers.get(record.id)?.();
+        finishers.delete(record.id);
+      }
+    });
   }
 
   function failure(error: unknown): SentResponse {
@@ -330,7 +369,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
   /** Sync mode: runs the workflow and resolves with the response it decides. */
   function runSync(context: TriggerContext, options: RunOptions): Promise<SentResponse> {
     const record = newRecord(context, 'started');
-    begin(record, 1);
+    const startedMs = begin(record, 1);
     void emit(record);
     const controller = createLazyAbort(options.signal);
     let answer: (sent: SentResponse) => void = () => {};
@@ -371,7 +410,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
           reply(fromError(error));
         }
       }
-      finish(record, outcome, outcome.status);
+      finish(record, outcome, outcome.status, startedMs);
       await emit(record);
     });
     // Work after respond() or after a 202 outlives the response: edge runtimes must keep it alive.
@@ -388,10 +427,8 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * host can keep them; attempts still running record their own outcome.
    */
   async function abandonWaiting() {
-    for (const [id, { job, running }] of [...unfinished]) {
+    for (const { job, record, running } of [...unfinished.values()]) {
       if (running) continue;
-      const record = await executions.get(id);
-      if (!record) continue;
       record.status = 'dead';
       record.error = {
         name: 'WebhookTriggerError',

@@ -1,5 +1,5 @@
 import { WebhookTriggerError } from '../response/errors.js';
-import { matchesAny, toBytes } from './constant-time.js';
+import { matchesAnyText } from './constant-time.js';
 
 /** HTTP Basic authentication (RFC 7617). */
 export interface BasicAuthConfig {
@@ -42,9 +42,8 @@ export type AuthCheck = (header: (name: string) => string | null | undefined) =>
 
 const utf8 = new TextDecoder('utf-8');
 
-function decodeBasic(
-  authorization: string | null | undefined,
-): [Uint8Array, Uint8Array] | undefined {
+/** The user name and password of a Basic `Authorization` header, or `undefined` if malformed. */
+function decodeBasic(authorization: string | null | undefined): [string, string] | undefined {
   const match = authorization ? /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization) : null;
   if (!match) return undefined;
   let binary: string;
@@ -53,10 +52,16 @@ function decodeBasic(
   } catch {
     return undefined;
   }
-  const decoded = utf8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  // atob gives one character per byte: ASCII credentials are already the text, others are UTF-8.
+  let decoded = binary;
+  if (/[\x80-\xff]/.test(binary)) {
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    decoded = utf8.decode(bytes);
+  }
   const colon = decoded.indexOf(':');
   if (colon === -1) return undefined;
-  return [toBytes(decoded.slice(0, colon)), toBytes(decoded.slice(colon + 1))];
+  return [decoded.slice(0, colon), decoded.slice(colon + 1)];
 }
 
 function nonEmptyStrings(value: unknown, option: string): string[] {
@@ -86,11 +91,11 @@ export function createAuthCheck(config: AuthConfig, key: string): AuthCheck {
       headers ? { headers } : {},
     );
   if (config.type === 'bearer') {
-    const tokens = nonEmptyStrings(config.token, 'auth.token').map(toBytes);
+    const tokens = nonEmptyStrings(config.token, 'auth.token');
     const challenge = { 'www-authenticate': `Bearer realm="${realm}"` };
     return function checkBearer(header) {
       const match = /^bearer\s+(\S+)\s*$/i.exec(header('authorization') ?? '');
-      if (!matchesAny(toBytes(match?.[1] ?? ''), tokens) || !match) throw refuse(challenge);
+      if (!matchesAnyText(match?.[1] ?? '', tokens) || !match) throw refuse(challenge);
     };
   }
   if (config.type === 'header') {
@@ -98,10 +103,10 @@ export function createAuthCheck(config: AuthConfig, key: string): AuthCheck {
       throw new TypeError('auth.name must be a header name');
     }
     const name = config.name.toLowerCase();
-    const values = nonEmptyStrings(config.value, 'auth.value').map(toBytes);
+    const values = nonEmptyStrings(config.value, 'auth.value');
     return function checkHeaderToken(header) {
       const value = header(name);
-      if (!matchesAny(toBytes(value ?? ''), values) || !value) throw refuse();
+      if (!matchesAnyText(value ?? '', values) || !value) throw refuse();
     };
   }
   if (config.type !== 'basic') {
@@ -112,15 +117,15 @@ export function createAuthCheck(config: AuthConfig, key: string): AuthCheck {
   if (typeof config.username !== 'string' || config.username.includes(':')) {
     throw new TypeError('auth.username must be a string without ":"');
   }
-  const username = [toBytes(config.username)];
-  const passwords = nonEmptyStrings(config.password, 'auth.password').map(toBytes);
+  const username = [config.username];
+  const passwords = nonEmptyStrings(config.password, 'auth.password');
   const challenge = { 'www-authenticate': `Basic realm="${realm}", charset="UTF-8"` };
 
   return function checkBasicAuth(header) {
     const credentials = decodeBasic(header('authorization'));
     // Both halves are always compared, so a wrong user name takes as long as a wrong password.
-    const userOk = matchesAny(credentials?.[0] ?? new Uint8Array(0), username);
-    const passwordOk = matchesAny(credentials?.[1] ?? new Uint8Array(0), passwords);
+    const userOk = matchesAnyText(credentials?.[0] ?? '', username);
+    const passwordOk = matchesAnyText(credentials?.[1] ?? '', passwords);
     if (!credentials || !userOk || !passwordOk) throw refuse(challenge);
   };
 }

@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isoTime } from './iso-time.js';
+
+describe('isoTime', () => {
+  it('formats exactly as Date#toISOString across the four-digit years', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ms) => {
+        expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('matches Date on the edges: epoch, leap days, century years, the last millisecond', () => {
+    for (const text of [
+      '1970-01-01T00:00:00.000Z',
+      '2000-02-29T23:59:59.999Z',
+      '2100-03-01T00:00:00.000Z',
+      '2024-12-31T23:59:59.999Z',
+      '9999-12-31T23:59:59.999Z',
+    ]) {
+      expect(isoTime(Date.parse(text))).toBe(text);
+    }
+  });
+
+  it('truncates fractional milliseconds like Date, and hands other times to Date', () => {
+    expect(isoTime(1.9)).toBe('1970-01-01T00:00:00.001Z');
+    expect(isoTime(-1)).toBe(new Date(-1).toISOString());
+    expect(isoTime(253_402_300_800_000)).toBe(new Date(253_402_300_800_000).toISOString());
+    expect(() => isoTime(Number.NaN)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,50 @@
+const DAY_MS = 86_400_000;
+/** 9999-12-31T23:59:59.999Z: past it (and before 1970) the ISO form changes; Date handles those. */
+const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
+
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const three = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+let lastMs = Number.NaN;
+let lastText = '';
+
+/**
+ * `new Date(ms).toISOString()`, computed from the number: the same text at a fraction of the cost
+ * (Date's formatting is slow on Node 20, and every delivery writes three timestamps). Times before
+ * 1970, after year 9999, or not finite go through Date, which formats (or rejects) them.
+ *
+ * @internal
+ */
+export function isoTime(ms: number): string {
+  if (ms === lastMs) return lastText;
+  if (!(ms >= 0 && ms <= LAST_FOUR_DIGIT_YEAR_MS)) return new Date(ms).toISOString();
+  const whole = Math.floor(ms);
+  const days = Math.floor(whole / DAY_MS);
+  let rest = whole - days * DAY_MS;
+  // Days since 1970-01-01 to a civil date (proleptic Gregorian), as in H. Hinnant's algorithm.
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  lastMs = ms;
+  lastText = `${year}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${three(millis)}Z`;
+  return lastText;
+}
