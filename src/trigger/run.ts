@@ -163,11 +163,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
     try {
       saved = putLive(executions, record);
     } catch {}
-    if (!(saved instanceof Promise)) return callHook(config.hooks.onExecution, record);
-    return saved.then(
-      () => callHook(config.hooks.onExecution, record),
-      () => callHook(config.hooks.onExecution, record),
-    );
+    const notify = () => callHook(config.hooks.onExecution, record);
+    // Saved or not, the host hears of the change (a failed save is only lost bookkeeping).
+    return saved instanceof Promise ? saved.then(notify, notify) : notify();
   }
 
   /** Starts an attempt on the record; returns its start time (epoch ms) for {@link finish}. */
