@@ -43,6 +43,32 @@ describe('trigger.close', () => {
     expect(aborted).toBe(true);
   });
 
+  it('never dead-letters a run that outlives the timeout: it records its own outcome', async () => {
+    const deadLetters: string[] = [];
+    const statuses: string[] = [];
+    let finish = () => {};
+    const trigger = createWebhookTrigger({
+      hooks: {
+        onExecution: (record) => statuses.push(record.status),
+        onDeadLetter: (record) => deadLetters.push(record.id),
+      },
+      // Ignores its abort signal, as workflows calling other systems often do.
+      workflow: () =>
+        new Promise<{ late: boolean }>((resolve) => {
+          finish = () => resolve({ late: true });
+        }),
+    });
+    expect((await trigger(post({}))).status).toBe(200);
+    await sleep(5);
+    await trigger.close({ timeoutMs: 20 });
+    finish();
+    await sleep(5);
+    expect(deadLetters).toEqual([]);
+    expect(statuses).toEqual(['queued', 'started', 'resolved']);
+    const [record] = await trigger.executions.list();
+    expect(record).toMatchObject({ status: 'resolved', attempts: 1, result: { late: true } });
+  });
+
   it('waits for running sync deliveries', async () => {
     const trigger = createWebhookTrigger({
       mode: 'sync',

@@ -252,13 +252,16 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const retry = config.retry;
     try {
       await putLive(executions, record);
+      // Tracked and reported before enqueueing: an in-process queue may start the job within
+      // enqueue(), and the host hears of `queued` before `started`.
+      if (inProcess) unfinished.set(job.id, { job, record, running: false });
+      callHook(config.hooks.onExecution, record);
       await config.queue.enqueue(
         job,
         retry ? { id: job.id, attempts: retry.attempts, backoff: retry.backoff } : { id: job.id },
       );
-      if (inProcess) unfinished.set(job.id, { job, record, running: false });
-      callHook(config.hooks.onExecution, record);
     } catch (error) {
+      unfinished.delete(job.id);
       // Nothing is acknowledged that was not queued: the caller gets a 503 and retries.
       const refusal = isWebhookTriggerError(error)
         ? error
