@@ -11,6 +11,7 @@ export default defineConfig([
       fastify: 'src/adapters/fastify.ts',
       hono: 'src/adapters/hono.ts',
       next: 'src/adapters/next.ts',
+      bullmq: 'src/bullmq/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -20,7 +21,7 @@ export default defineConfig([
     platform: 'neutral',
     treeshake: true,
     // Frameworks are optional peer dependencies: never bundled.
-    external: ['express', 'koa', 'fastify', 'hono', 'next'],
+    external: ['express', 'koa', 'fastify', 'hono', 'next', 'bullmq', 'ioredis'],
   },
   {
     // The command line: one self-contained ESM file with a shebang, for package.json "bin".

@@ -47,6 +47,7 @@ export type {
   MemoryDedupeStoreConfig,
   MemoryExecutionStoreConfig,
   MemoryQueueConfig,
+  ProcessOptions,
   Queue,
   QueueCapabilities,
   RunApi,

@@ -92,7 +92,19 @@ export interface WebhookTriggerErrorOptions {
  * throw new WebhookTriggerError('INVALID_BODY', 'order.id must be a string');
  * ```
  */
+/**
+ * Marks every WebhookTriggerError. The CommonJS build gives each entry point (`hookflow`,
+ * `hookflow/verify`, `hookflow/bullmq`) its own copy of the class, so `instanceof` checks this mark
+ * (shared through the global symbol registry) rather than the prototype chain.
+ */
+const BRAND = Symbol.for('hookflow.WebhookTriggerError');
+
 export class WebhookTriggerError extends Error {
+  /** @returns `true` for a WebhookTriggerError made by any copy of hookflow's code. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && BRAND in value;
+  }
+
   /** The stable error code. */
   readonly code: ErrorCode;
   /** The HTTP status this error answers with, from {@link ERROR_STATUS}. */
@@ -111,6 +123,7 @@ export class WebhookTriggerError extends Error {
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.headers = options.headers ?? {};
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 

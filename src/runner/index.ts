@@ -26,6 +26,7 @@ export type {
   Job,
   JobHandler,
   JobInfo,
+  ProcessOptions,
   Queue,
   QueueCapabilities,
   RunApi,

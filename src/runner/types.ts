@@ -107,6 +107,18 @@ export interface JobInfo {
 /** Processes one job; a rejection is a failed attempt. */
 export type JobHandler = (job: Job, info: JobInfo) => Promise<unknown>;
 
+/** Options of {@link Queue.process}. */
+export interface ProcessOptions {
+  /** How many jobs run at once in this process. */
+  concurrency?: number;
+  /**
+   * Called when the queue gives up on a job that its handler never settled: a worker died while
+   * running it more often than the queue allows (BullMQ's stalled jobs). The trigger records the
+   * job as `dead` and passes it to `onDeadLetter`.
+   */
+  onLost?: (job: Job, reason: ExecutionError) => Promise<void>;
+}
+
 /** Options of `close()` on queues and triggers. */
 export interface CloseOptions {
   /** Finish queued and running work before resolving. @defaultValue `true` */
@@ -136,9 +148,19 @@ export interface Queue {
    */
   enqueue(job: Job, options: EnqueueOptions): Promise<void>;
   /** Starts running jobs with `handler`, at most `concurrency` at once. */
-  process(handler: JobHandler, options?: { concurrency?: number }): void;
-  /** Waits for a job's result (sync mode across processes). */
+  process(handler: JobHandler, options?: ProcessOptions): void;
+  /**
+   * Waits for a job's result (sync mode across processes): what the handler resolved with.
+   *
+   * @throws {@link WebhookTriggerError} `WORKFLOW_TIMEOUT` when `timeoutMs` passes first, or the
+   * error the job failed with.
+   */
   waitForResult?(id: string, timeoutMs: number): Promise<unknown>;
+  /**
+   * Where records should be kept when the trigger names no `executions` store: a queue whose jobs
+   * run in other processes brings a store those processes share.
+   */
+  readonly executions?: ExecutionStore;
   /** Stops taking jobs; with `drain`, finishes queued and running ones first. */
   close(options?: CloseOptions): Promise<void>;
 }

@@ -564,9 +564,16 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
   for (const [i, verifier] of verifiers.entries()) {
     withMethods(Array.isArray(config.verify) ? `verify[${i}]` : 'verify', verifier, ['verify']);
   }
+  const mode = oneOf('mode', config.mode, ['async', 'sync'], 'async');
+  const queue =
+    withMethods('queue', config.queue, ['enqueue', 'process', 'close']) ?? memoryQueue();
+  // Sync mode over a queue that runs jobs elsewhere needs the queue to carry the answer back.
+  if (mode === 'sync' && queue.capabilities?.distributed && !queue.capabilities.waitForResult) {
+    fail('queue', "a queue with waitForResult in 'sync' mode", queue);
+  }
   return {
     key,
-    mode: oneOf('mode', config.mode, ['async', 'sync'], 'async'),
+    mode,
     enabled: config.enabled ?? true,
     methods,
     allow: [...new Set([...methods, ...(cors ? ['OPTIONS'] : [])])].join(', '),
@@ -588,9 +595,10 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     clock,
     generateId: optionalFunction('generateId', config.generateId, () => crypto.randomUUID()),
     executor: executor ?? workflowExecutor(workflow as Workflow),
-    queue: withMethods('queue', config.queue, ['enqueue', 'process', 'close']) ?? memoryQueue(),
+    queue,
+    // A queue shared by processes brings a store they share too: records are readable anywhere.
     executions:
-      withMethods('executions', config.executions, ['put', 'get', 'list']) ??
+      withMethods('executions', config.executions ?? queue.executions, ['put', 'get', 'list']) ??
       memoryExecutionStore(),
     retry: resolveRetry(config.retry),
     hooks: resolveHooks(config.hooks, config.onDeadLetter),

@@ -152,7 +152,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
   const runner = createRunner(resolved);
   let closing = false;
   function startWorker(options: { concurrency?: number } = {}) {
-    resolved.queue.process(runner.processJob, options);
+    resolved.queue.process(runner.processJob, { ...options, onLost: runner.lose });
   }
   if (!resolved.queue.capabilities?.distributed) {
     try {

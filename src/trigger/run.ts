@@ -13,6 +13,7 @@ import type {
   ExecutionRecord,
   Job,
   JobInfo,
+  Queue,
   RunApi,
   TriggerContext,
 } from '../runner/index.js';
@@ -69,6 +70,18 @@ function callerText(context: TriggerContext): string[] {
     }
   }
   return texts;
+}
+
+/** Whether a queued job's result is a response decided by its run (what sync jobs resolve with). */
+function isSentResponse(value: unknown): value is SentResponse {
+  if (value === null || typeof value !== 'object') return false;
+  const { status, headers, body } = value as Record<string, unknown>;
+  return (
+    Number.isInteger(status) &&
+    headers !== null &&
+    typeof headers === 'object' &&
+    (body === undefined || typeof body === 'string' || body instanceof Uint8Array)
+  );
 }
 
 /** Runs `next` once `saved` settles, or at once when saving was synchronous. */
@@ -243,13 +256,12 @@ export function createRunner(config: ResolvedTriggerConfig) {
     });
   }
 
-  /** Async mode: records the delivery, queues it, and returns the acknowledgement to send. */
-  async function accept(context: TriggerContext, options: RunOptions): Promise<SentResponse> {
-    const sent = config.acknowledgement.render({ $context: context });
-    const record = newRecord(context, 'queued');
-    record.response = sent;
-    const job: Job = { id: context.executionId, key: context.key, context };
-    const retry = config.retry;
+  /**
+   * Records a delivery as `queued` and queues it; throws the refusal (503 `QUEUE_UNAVAILABLE` for a
+   * queue that failed) after recording it as `failed`. Nothing is acknowledged that was not queued.
+   */
+  async function enqueueRecorded(record: ExecutionRecord, job: Job) {
+    const retry = config.mode === 'async' ? config.retry : undefined;
     try {
       await putLive(executions, record);
       // Tracked and reported before enqueueing: an in-process queue may start the job within
@@ -262,7 +274,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
       );
     } catch (error) {
       unfinished.delete(job.id);
-      // Nothing is acknowledged that was not queued: the caller gets a 503 and retries.
+      // The caller gets a 503 and retries.
       const refusal = isWebhookTriggerError(error)
         ? error
         : new WebhookTriggerError('QUEUE_UNAVAILABLE', undefined, {
@@ -275,6 +287,15 @@ export function createRunner(config: ResolvedTriggerConfig) {
       await emit(record);
       throw refusal;
     }
+  }
+
+  /** Async mode: records the delivery, queues it, and returns the acknowledgement to send. */
+  async function accept(context: TriggerContext, options: RunOptions): Promise<SentResponse> {
+    const sent = config.acknowledgement.render({ $context: context });
+    const record = newRecord(context, 'queued');
+    record.response = sent;
+    const job: Job = { id: context.executionId, key: context.key, context };
+    await enqueueRecorded(record, job);
     // Edge runtimes must keep the process alive for a run that happens here, after the response.
     if (inProcess && options.waitUntil)
       keepAlive(options, new Promise<void>((resolve) => finishers.set(job.id, resolve)));
@@ -286,7 +307,8 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * rejects, so the queue retries it while attempts remain; the last one ends as `dead` (with
    * `retry`) or `failed`/`timeout` (without).
    */
-  async function processJob(job: Job, info: JobInfo): Promise<void> {
+  async function processJob(job: Job, info: JobInfo): Promise<unknown> {
+    if (config.mode === 'sync') return processSyncJob(job, info);
     // In process, the runner still holds the record it made on accept: no store round trip.
     const entry = unfinished.get(job.id);
     const record =
@@ -328,6 +350,60 @@ export function createRunner(config: ResolvedTriggerConfig) {
     throw error;
   }
 
+  /**
+   * The job handler of a sync trigger whose queue runs jobs in another process: runs the workflow
+   * once (no retries: the caller is waiting) and resolves with the response to send, which the
+   * queue carries back to the process holding the request. Never rejects.
+   */
+  async function processSyncJob(job: Job, info: JobInfo): Promise<SentResponse> {
+    const record = (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
+    const startedMs = begin(record, info.attempt);
+    await emit(record);
+    const controller = createLazyAbort(info.signal);
+    let sent: SentResponse | undefined;
+    const run: RunApi = {
+      respond(spec) {
+        if (sent) warn(record, 'respond() was called after the response was sent; ignored.');
+        else sent = render(spec, job.context);
+      },
+      get signal() {
+        return controller.signal;
+      },
+      attempt: info.attempt,
+    };
+    const outcome = await execute(job, run, controller, alwaysStop);
+    if (!sent) sent = outcomeResponse(outcome);
+    record.response = sent;
+    finish(record, outcome, outcome.status, startedMs);
+    await emit(record);
+    return sent;
+  }
+
+  /** The response a sync run answers with when the workflow did not call `respond()`. */
+  function outcomeResponse(outcome: Outcome): SentResponse {
+    if (outcome.status === 'failed') return failure(outcome.error);
+    if (outcome.status === 'timeout') return fromError(new WebhookTriggerError('WORKFLOW_TIMEOUT'));
+    try {
+      return fromValue(outcome.result);
+    } catch (error) {
+      return fromError(error);
+    }
+  }
+
+  /**
+   * The queue gave up on a job its handler never settled (its worker died too often): the run is
+   * recorded as `dead` and handed to `onDeadLetter`, unless a record already shows its end.
+   */
+  async function lose(job: Job, reason: ExecutionError): Promise<void> {
+    const record = (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
+    if (record.status !== 'queued' && record.status !== 'started') return;
+    record.status = 'dead';
+    record.error = reason;
+    record.finishedAt = isoTime(clock());
+    await emit(record);
+    callHook(config.hooks.onDeadLetter, record, job);
+  }
+
   /** Records the final status of an async run and lets go of it. */
   function settle(record: ExecutionRecord, job: Job): void | Promise<void> {
     unfinished.delete(record.id);
@@ -367,8 +443,46 @@ export function createRunner(config: ResolvedTriggerConfig) {
     }
   }
 
+  /** The answer to a sync delivery whose run did not end within `timeoutMs`. */
+  function timedOut(context: TriggerContext): SentResponse {
+    return config.onTimeout === 'accept'
+      ? fromValue({ executionId: context.executionId }, 202)
+      : fromError(new WebhookTriggerError('WORKFLOW_TIMEOUT'));
+  }
+
+  /**
+   * Sync mode over a queue that runs jobs in other processes: queues the delivery and waits, up to
+   * `timeoutMs`, for the response its run decided (carried back by the queue). The worker records
+   * the run; this process only records a refusal to queue.
+   */
+  async function runRemote(context: TriggerContext): Promise<SentResponse> {
+    const wait = config.queue.waitForResult as NonNullable<Queue['waitForResult']>;
+    const record = newRecord(context, 'queued');
+    const job: Job = { id: context.executionId, key: context.key, context };
+    await enqueueRecorded(record, job);
+    const controller = createLazyAbort(undefined);
+    const stopped = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+        once: true,
+      });
+    });
+    const done = Promise.race([wait.call(config.queue, job.id, timeoutMs), stopped]);
+    const entry = { done: done.catch(() => {}), controller };
+    syncRuns.add(entry);
+    try {
+      const result = await done;
+      return isSentResponse(result) ? result : fromValue(result);
+    } catch (error) {
+      if (isWebhookTriggerError(error, 'WORKFLOW_TIMEOUT')) return timedOut(context);
+      return failure(error);
+    } finally {
+      syncRuns.delete(entry);
+    }
+  }
+
   /** Sync mode: runs the workflow and resolves with the response it decides. */
   function runSync(context: TriggerContext, options: RunOptions): Promise<SentResponse> {
+    if (!inProcess) return runRemote(context);
     const record = newRecord(context, 'started');
     const startedMs = begin(record, 1);
     void emit(record);
@@ -396,21 +510,11 @@ export function createRunner(config: ResolvedTriggerConfig) {
     };
     const job: Job = { id: context.executionId, key: context.key, context };
     const done = execute(job, run, controller, () => {
-      if (config.onTimeout === 'accept') {
-        reply(fromValue({ executionId: context.executionId }, 202));
-        return false;
-      }
-      reply(fromError(new WebhookTriggerError('WORKFLOW_TIMEOUT')));
-      return true;
+      reply(timedOut(context));
+      return config.onTimeout !== 'accept';
     }).then(async (outcome) => {
-      if (outcome.status === 'failed') reply(failure(outcome.error));
-      if (outcome.status === 'resolved') {
-        try {
-          reply(fromValue(outcome.result));
-        } catch (error) {
-          reply(fromError(error));
-        }
-      }
+      // A timeout already answered (408 or 202) in the callback above.
+      if (outcome.status !== 'timeout') reply(outcomeResponse(outcome));
       finish(record, outcome, outcome.status, startedMs);
       await emit(record);
     });
@@ -454,5 +558,5 @@ export function createRunner(config: ResolvedTriggerConfig) {
       for (const run of syncRuns) run.controller.abort(new WebhookTriggerError('SHUTTING_DOWN'));
   }
 
-  return { accept, processJob, runSync, close, abandonWaiting };
+  return { accept, processJob, lose, runSync, close, abandonWaiting };
 }
