@@ -26,6 +26,10 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./src/adapters/next.ts', import.meta.url)),
       },
       {
+        find: /^hookflow\/bullmq$/,
+        replacement: fileURLToPath(new URL('./src/bullmq/index.ts', import.meta.url)),
+      },
+      {
         find: /^hookflow\/node$/,
         replacement: fileURLToPath(new URL('./src/adapters/node.ts', import.meta.url)),
       },

@@ -64,8 +64,11 @@ export interface RedisServer {
   dispose(): Promise<void>;
 }
 
-/** Starts a redis-server on a free port; `dispose()` it in `afterAll`. */
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * Starts a redis-server on a free port; `dispose()` it in `afterAll`. With `persist`, every write
+ * is in the append-only file before Redis answers, so a restart keeps what it acknowledged.
+ */
+export async function startRedis(options: { persist?: boolean } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'hookflow-redis-'));
   let child: ChildProcess | undefined;
@@ -83,7 +86,9 @@ export async function startRedis(): Promise<RedisServer> {
         '--save',
         '',
         '--appendonly',
-        'no',
+        options.persist ? 'yes' : 'no',
+        '--appendfsync',
+        'always',
         '--maxmemory-policy',
         'noeviction',
       ],

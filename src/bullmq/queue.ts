@@ -136,6 +136,8 @@ export function bullmqQueue(config: BullmqQueueConfig): BullmqQueue {
     config.records === false
       ? undefined
       : redisExecutionStore({
+          timeoutMs,
+          onError,
           ...(config.records ?? {}),
           connection: config.connection,
           prefix,
@@ -152,7 +154,7 @@ export function bullmqQueue(config: BullmqQueueConfig): BullmqQueue {
 
   function queue() {
     if (!producer) {
-      const client = commandClient(config.connection);
+      const client = commandClient(config.connection, onError);
       const bull = new BullQueue(queueName, { connection: client.client as Redis, prefix });
       bull.on('error', onError);
       producer = { queue: bull, client };

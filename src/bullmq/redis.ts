@@ -31,16 +31,19 @@ export function redisOptions(connection: RedisConnection): RedisOptions {
  * A client hookflow opens fails commands at once while Redis is unreachable instead of queueing
  * them until it returns, so that the caller gets a 503 and retries; it reconnects by itself.
  */
-export function commandClient(connection: RedisConnection): CommandClient {
+export function commandClient(
+  connection: RedisConnection,
+  onError: (error: Error) => void = () => {},
+): CommandClient {
   if (connection instanceof Redis) return { client: connection, owned: false };
-  return {
-    client: new Redis({
-      ...redisOptions(connection),
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-    }),
-    owned: true,
-  };
+  const client = new Redis({
+    ...redisOptions(connection),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+  });
+  // Connection errors are reported here; commands fail with their own errors meanwhile.
+  client.on('error', onError);
+  return { client, owned: true };
 }
 
 function unavailable(message: string, cause?: unknown) {
@@ -57,18 +60,17 @@ function unavailable(message: string, cause?: unknown) {
 export function whenReady(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   if (client.status === 'end') return Promise.reject(unavailable('The Redis client is closed.'));
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onReady = () => done();
-    const timer = setTimeout(() => done(unavailable('Redis is not reachable.')), timeoutMs);
-    client.on('ready', onReady);
-  });
+  // One listener per client however many callers wait.
+  let ready = readiness.get(client);
+  if (!ready) {
+    ready = new Promise<void>((resolve) => client.once('ready', () => resolve()));
+    readiness.set(client, ready);
+    void ready.then(() => readiness.delete(client));
+  }
+  return withinTime(ready, timeoutMs, 'connect');
 }
+
+const readiness = new WeakMap<Redis, Promise<void>>();
 
 /**
  * Settles like `work`, or rejects with 503 `QUEUE_UNAVAILABLE` once `timeoutMs` passes: a caller

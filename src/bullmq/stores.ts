@@ -24,6 +24,8 @@ export interface RedisStoreConfig {
   prefix?: string;
   /** How long a command may wait for Redis to be reachable. @defaultValue `5000` */
   timeoutMs?: number;
+  /** Called with connection errors of a client the store opened; ignored without it. */
+  onError?: (error: Error) => void;
 }
 
 /** Options of {@link redisExecutionStore}. */
@@ -63,7 +65,7 @@ function openStore(config: RedisStoreConfig, kind: string) {
   }
   const prefix = checkPrefix('prefix', config.prefix, 'hookflow');
   const timeoutMs = checkPositive('timeoutMs', config.timeoutMs, 5000);
-  const redis: CommandClient = commandClient(config.connection);
+  const redis: CommandClient = commandClient(config.connection, config.onError);
   const ready = async () => {
     await whenReady(redis.client, timeoutMs);
     return redis.client;

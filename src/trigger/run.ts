@@ -284,7 +284,8 @@ export function createRunner(config: ResolvedTriggerConfig) {
       record.status = 'failed';
       record.error = toExecutionError(refusal);
       record.response = fromError(refusal);
-      await emit(record);
+      // Not awaited: the store may be down with the queue, and the caller must not wait for it.
+      void emit(record);
       throw refusal;
     }
   }
