@@ -253,7 +253,7 @@ function checkWorkers(workers: ChildProcess[]) {
 }
 
 /**
- * Waits until BullMQ sees `count` workers on the queue (each names its blocking connection after
+ * Waits until BullMQ sees every worker on the queue (each names its blocking connection after
  * the queue), so that the clock does not include worker start-up.
  */
 async function waitForWorkers(port: number, name: string, workers: ChildProcess[]) {

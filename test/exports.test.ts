@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as hookflow from 'hookflow';
+import * as bullmq from 'hookflow/bullmq';
 import * as nextAdapter from 'hookflow/next';
 import * as node from 'hookflow/node';
 import * as verify from 'hookflow/verify';
@@ -67,6 +69,46 @@ describe('public surface', () => {
     expect(Object.keys(nextAdapter).sort()).toEqual(['toPagesHandler', 'toRouteHandler']);
   });
 
+  it('exports the BullMQ queue and the Redis stores from "hookflow/bullmq"', () => {
+    expect(Object.keys(bullmq).sort()).toEqual([
+      'bullmqQueue',
+      'redisDedupeStore',
+      'redisExecutionStore',
+    ]);
+  });
+
+  it('keeps bullmq and ioredis out of every entry point but "hookflow/bullmq"', () => {
+    const files = readdirSync(new URL('../dist/', import.meta.url)).filter(
+      (file) => /\.(c?js)$/.test(file) && !file.startsWith('bullmq.'),
+    );
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const code = readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8');
+      expect(code, file).not.toMatch(/["'](bullmq|ioredis)["']/);
+    }
+  });
+
+  it('recognises a WebhookTriggerError thrown by another CommonJS entry point', async () => {
+    // Each CommonJS entry point carries its own copy of the class.
+    const require = createRequire(import.meta.url);
+    const main = require('../dist/index.cjs') as typeof hookflow;
+    const signatures = require('../dist/verify.cjs') as typeof verify;
+    const refused = await Promise.resolve()
+      .then(() =>
+        signatures.github({ secret: 's' }).verify({
+          method: 'POST',
+          url: 'http://127.0.0.1/',
+          header: () => 'sha256=00',
+          rawBody: new Uint8Array(0),
+          now: Date.now(),
+        }),
+      )
+      .catch((error: unknown) => error);
+    expect(main.isWebhookTriggerError(refused, 'SIGNATURE_INVALID')).toBe(true);
+    expect(refused instanceof main.WebhookTriggerError).toBe(true);
+    expect(new Error('plain') instanceof main.WebhookTriggerError).toBe(false);
+  });
+
   it('builds "hookflow/next" without importing next at run time (its types only)', () => {
     for (const file of ['next.js', 'next.cjs']) {
       const code = readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8');
@@ -84,6 +126,7 @@ describe('public surface', () => {
       './fastify',
       './hono',
       './next',
+      './bullmq',
       './package.json',
     ]);
     const typedoc = JSON.parse(readFileSync(new URL('../typedoc.json', import.meta.url), 'utf8'));
@@ -96,14 +139,18 @@ describe('public surface', () => {
       'src/adapters/fastify.ts',
       'src/adapters/hono.ts',
       'src/adapters/next.ts',
+      'src/bullmq/index.ts',
     ]);
     const tsup = readFileSync(new URL('../tsup.config.ts', import.meta.url), 'utf8');
     expect(tsup).toContain("verify: 'src/verify/index.ts'");
     for (const name of ['node', 'express', 'koa', 'fastify', 'hono', 'next']) {
       expect(tsup).toContain(`${name}: 'src/adapters/${name}.ts'`);
     }
-    // Frameworks stay out of the bundles: the adapters only use their types.
-    expect(tsup).toContain("external: ['express', 'koa', 'fastify', 'hono', 'next']");
+    expect(tsup).toContain("bullmq: 'src/bullmq/index.ts'");
+    // Frameworks and BullMQ stay out of the bundles.
+    expect(tsup).toContain(
+      "external: ['express', 'koa', 'fastify', 'hono', 'next', 'bullmq', 'ioredis']",
+    );
   });
 
   it('lists types first in every package.json export condition', () => {
@@ -120,7 +167,7 @@ describe('public surface', () => {
     expect(pkg.sideEffects).toBe(false);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['lodash', 'path-to-regexp', 'qs']);
     // Frameworks are optional peers: importing "hookflow" alone pulls none of them.
-    for (const name of ['express', 'koa', 'fastify', 'hono', 'next']) {
+    for (const name of ['express', 'koa', 'fastify', 'hono', 'next', 'bullmq', 'ioredis']) {
       expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true });
     }
     expect(pkg.engines.node).toBe('>=20.19');

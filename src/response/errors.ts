@@ -83,6 +83,13 @@ export interface WebhookTriggerErrorOptions {
 }
 
 /**
+ * Marks every WebhookTriggerError. The CommonJS build gives each entry point (`hookflow`,
+ * `hookflow/verify`, `hookflow/bullmq`) its own copy of the class, so `instanceof` checks this mark
+ * (shared through the global symbol registry) rather than the prototype chain.
+ */
+const BRAND = Symbol.for('hookflow.WebhookTriggerError');
+
+/**
  * The one error class of hookflow: a stable `code`, the HTTP `status` it answers with, and a message
  * that is safe to send to the caller (no secrets, no payload bytes, no stack).
  *
@@ -92,13 +99,6 @@ export interface WebhookTriggerErrorOptions {
  * throw new WebhookTriggerError('INVALID_BODY', 'order.id must be a string');
  * ```
  */
-/**
- * Marks every WebhookTriggerError. The CommonJS build gives each entry point (`hookflow`,
- * `hookflow/verify`, `hookflow/bullmq`) its own copy of the class, so `instanceof` checks this mark
- * (shared through the global symbol registry) rather than the prototype chain.
- */
-const BRAND = Symbol.for('hookflow.WebhookTriggerError');
-
 export class WebhookTriggerError extends Error {
   /** @returns `true` for a WebhookTriggerError made by any copy of hookflow's code. */
   static override [Symbol.hasInstance](value: unknown): boolean {

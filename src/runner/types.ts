@@ -144,7 +144,7 @@ export interface Queue {
   /**
    * Queues a job. Resolves only once the job is safely queued.
    *
-   * @throws {@link WebhookTriggerError} `QUEUE_FULL`, `QUEUE_UNAVAILABLE` or `SHUTTING_DOWN`.
+   * @throws `WebhookTriggerError` `QUEUE_FULL`, `QUEUE_UNAVAILABLE` or `SHUTTING_DOWN`.
    */
   enqueue(job: Job, options: EnqueueOptions): Promise<void>;
   /** Starts running jobs with `handler`, at most `concurrency` at once. */
@@ -152,7 +152,7 @@ export interface Queue {
   /**
    * Waits for a job's result (sync mode across processes): what the handler resolved with.
    *
-   * @throws {@link WebhookTriggerError} `WORKFLOW_TIMEOUT` when `timeoutMs` passes first, or the
+   * @throws `WebhookTriggerError` `WORKFLOW_TIMEOUT` when `timeoutMs` passes first, or the
    * error the job failed with.
    */
   waitForResult?(id: string, timeoutMs: number): Promise<unknown>;
