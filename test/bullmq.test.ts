@@ -232,6 +232,30 @@ describe.skipIf(!hasRedis)('hookflow/bullmq on a real Redis', () => {
     expect(seen).toEqual([undefined, JSON.stringify({ keep: true })]);
   });
 
+  it('closes a worker gracefully: the running job finishes first, then no new job starts', async () => {
+    let started = 0;
+    const { web, worker } = roles({
+      workflow: async () => {
+        started++;
+        await sleep(300);
+        return { finished: true };
+      },
+    });
+    worker.startWorker({ concurrency: 1 });
+    const first = (await (await web(post({ n: 1 }))).json()) as { id: string };
+    await eventually(async () => (started === 1 ? true : undefined));
+    await worker.close({ timeoutMs: 5000 });
+    expect(await web.executions.get(first.id)).toMatchObject({
+      status: 'resolved',
+      result: { finished: true },
+    });
+    // Accepted after the worker left: it waits in Redis for the next worker.
+    const second = (await (await web(post({ n: 2 }))).json()) as { id: string };
+    await sleep(300);
+    expect(started).toBe(1);
+    expect(await web.executions.get(second.id)).toMatchObject({ status: 'queued' });
+  });
+
   it('answers 503 QUEUE_UNAVAILABLE at once when Redis cannot be reached', async () => {
     const trigger = createWebhookTrigger({
       queue: bullmqQueue({ connection: { host: '127.0.0.1', port: 1 }, timeoutMs: 300 }),
