@@ -256,6 +256,32 @@ describe.skipIf(!hasRedis)('hookflow/bullmq on a real Redis', () => {
     expect(await web.executions.get(second.id)).toMatchObject({ status: 'queued' });
   });
 
+  it('records a job whose workers died too often as dead, and hands it to onDeadLetter', async () => {
+    const dead: { id: string; code?: string | undefined }[] = [];
+    const { web, worker, queueName } = roles(
+      { onDeadLetter: (record) => dead.push({ id: record.id, code: record.error?.code }) },
+      { worker: { lockDurationMs: 500, stalledIntervalMs: 250, maxStalledCount: 0 } },
+    );
+    const doomed = await startNode({
+      role: 'worker',
+      redisPort: redis.port,
+      queueName,
+      lockMs: 500,
+      maxStalledCount: 0,
+    });
+    children.push(doomed);
+    const { id } = (await (await web(post({ sleepMs: 10_000 }))).json()) as { id: string };
+    await eventually(async () =>
+      (await web.executions.get(id))?.status === 'started' ? true : undefined,
+    );
+    doomed.process.kill('SIGKILL');
+    // The surviving worker finds the job's lock expired; with maxStalledCount 0 it may not rerun it.
+    worker.startWorker();
+    const record = await settled(web, id);
+    expect(record).toMatchObject({ status: 'dead', error: { code: 'JOB_STALLED' } });
+    expect(dead).toEqual([{ id, code: 'JOB_STALLED' }]);
+  });
+
   it('answers 503 QUEUE_UNAVAILABLE at once when Redis cannot be reached', async () => {
     const trigger = createWebhookTrigger({
       queue: bullmqQueue({ connection: { host: '127.0.0.1', port: 1 }, timeoutMs: 300 }),

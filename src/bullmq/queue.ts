@@ -151,6 +151,7 @@ export function bullmqQueue(config: BullmqQueueConfig): BullmqQueue {
   const stop = new AbortController();
   const waiters = new Map<string, Set<(outcome: { value?: unknown; error?: Error }) => void>>();
   const waits = new Set<Promise<unknown>>();
+  const ownFailures = new Set<string>();
 
   function queue() {
     if (!producer) {
@@ -250,6 +251,7 @@ export function bullmqQueue(config: BullmqQueueConfig): BullmqQueue {
             : null;
         } catch (error) {
           // The runner has recorded this attempt; BullMQ only decides whether another follows.
+          ownFailures.add(bullJob.id as string);
           if (!shouldRetry(error, attempt, attempts))
             throw new UnrecoverableError(messageOf(error));
           throw error;
@@ -273,17 +275,28 @@ export function bullmqQueue(config: BullmqQueueConfig): BullmqQueue {
       },
     );
     worker.on('error', onError);
-    // A job taken over from a dead worker too often is failed by BullMQ without running: the
-    // trigger records it as dead.
+    // A job taken over from dead workers too often is failed by BullMQ without running the
+    // handler (when a worker next picks it up, or, in older versions, by the stall check): the
+    // trigger records it as dead. Failures the handler threw were recorded already.
+    // Both signals may come for one job: it is reported once.
+    const reported = new Set<string>();
+    const lost = async (job: BullJob<JobData>, reason?: string) => {
+      if (reported.has(job.id as string)) return;
+      reported.add(job.id as string);
+      await options.onLost?.(decodeJob(job.data), {
+        name: 'Error',
+        message: reason || 'The job stalled more often than allowed.',
+        code: 'JOB_STALLED',
+      });
+    };
+    worker.on('failed', (job, error) => {
+      if (!job || ownFailures.delete(job.id as string)) return;
+      lost(job, error.message).catch(onError);
+    });
     worker.on('stalled', (jobId) => {
       void (async () => {
         const job = await queue().getJob(jobId);
-        if (!job || !(await job.isFailed())) return;
-        await options.onLost?.(decodeJob(job.data), {
-          name: 'Error',
-          message: job.failedReason || 'The job stalled more often than allowed.',
-          code: 'JOB_STALLED',
-        });
+        if (job && (await job.isFailed())) await lost(job, job.failedReason);
       })().catch(onError);
     });
   }
