@@ -194,13 +194,17 @@ try {
     tooSlow,
   ]);
   clearTimeout(timer);
-  console.log(`web process and ${WORKERS} workers up`);
-  console.log(`listening on ${url}`);
+  const curls = await curlCommands(url, settingsFromEnv());
+  // One write, so that the banner arrives whole.
   console.log(
-    'A signed order (202 at once; a worker logs the run), and a quote (201 from a worker):',
+    [
+      `web process and ${WORKERS} workers up`,
+      `listening on ${url}`,
+      'A signed order (202 at once; a worker logs the run), and a quote (201 from a worker):',
+      ...curls.map((curl) => `  ${curl}`),
+      `The latest execution records, from every process: curl ${url}/executions`,
+    ].join('\n'),
   );
-  for (const curl of await curlCommands(url, settingsFromEnv())) console.log(`  ${curl}`);
-  console.log(`The latest execution records, from every process: curl ${url}/executions`);
 } catch (error) {
   clearTimeout(timer);
   console.error(error instanceof Error ? error.message : error);

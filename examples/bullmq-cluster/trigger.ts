@@ -123,7 +123,7 @@ export function createHooks(options: HooksOptions): Hooks {
       if (price === undefined || !Number.isInteger(qty) || (qty as number) < 1) {
         run.respond({
           status: 422,
-          body: { error: 'expected {"sku": "tea" | "coffee", "qty": 1…}' },
+          body: { error: 'unknown sku or invalid qty', skus: Object.keys(PRICES) },
         });
         return;
       }
