@@ -32,6 +32,7 @@ export type {
   AttemptRecord,
   Awaitable,
   BackoffConfig,
+  Clock,
   CloseOptions,
   DedupeStore,
   EnqueueOptions,

@@ -14,6 +14,7 @@ export type {
   AttemptRecord,
   Awaitable,
   BackoffConfig,
+  Clock,
   CloseOptions,
   DedupeStore,
   EnqueueOptions,

@@ -1,7 +1,7 @@
 import { WebhookTriggerError } from '../response/errors.js';
 import { waitUntilDeadline } from './deadline.js';
 import { backoffDelay, shouldRetry } from './retry.js';
-import type { CloseOptions, EnqueueOptions, Job, JobHandler, Queue } from './types.js';
+import type { Clock, CloseOptions, EnqueueOptions, Job, JobHandler, Queue } from './types.js';
 
 /** Options of {@link memoryQueue}. */
 export interface MemoryQueueConfig {
@@ -13,6 +13,12 @@ export interface MemoryQueueConfig {
    * "accepted"). @defaultValue `10000`
    */
   maxQueued?: number;
+  /**
+   * The timers for retry delays: a trigger passes its own `clock` to the queue it creates; pass the
+   * same one to a queue you create, so that a fake clock drives its retries too.
+   * @defaultValue the real timers
+   */
+  clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 }
 
 interface Entry {
@@ -27,6 +33,12 @@ function positiveInteger(value: number, option: string): number {
   }
   return value;
 }
+
+/** The host's timers. */
+export const realTimers: Pick<Clock, 'setTimeout' | 'clearTimeout'> = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /**
  * The embedded in-process {@link Queue}: FIFO, a concurrency limit, retries with backoff, and a
@@ -51,7 +63,8 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   let running = 0;
   // One signal for every job: it only ever aborts when close() gives up on all running work.
   const stop = new AbortController();
-  const retries = new Map<ReturnType<typeof setTimeout>, Entry>();
+  const timers = config.clock ?? realTimers;
+  const retries = new Map<unknown, Entry>();
   let idle: (() => void) | undefined;
 
   const queued = () => waiting.length - head + retries.size;
@@ -77,7 +90,7 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
     // Timers hold 32-bit milliseconds: a longer delay would fire at once, so it is capped (~24.8 days).
     const delay = Math.min(backoffDelay(entry.options.backoff, entry.attempt), 2 ** 31 - 1);
     const next = { ...entry, attempt: entry.attempt + 1 };
-    const timer = setTimeout(() => {
+    const timer = timers.setTimeout(() => {
       retries.delete(timer);
       waiting.push(next);
       pump();
@@ -113,7 +126,7 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   function dropWaiting() {
     waiting = [];
     head = 0;
-    for (const timer of retries.keys()) clearTimeout(timer);
+    for (const timer of retries.keys()) timers.clearTimeout(timer);
     retries.clear();
   }
 

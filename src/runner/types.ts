@@ -1,5 +1,18 @@
 import type { ResponseSpec, SentResponse } from '../response/types.js';
 
+/**
+ * Time as a trigger sees it: the current time, and timers for run timeouts and retry delays. Tests
+ * pass a fake one (`fakeClock()` from `hookflow/testing`) to move time by hand.
+ */
+export interface Clock {
+  /** The current time in epoch milliseconds. */
+  now(): number;
+  /** Calls `callback` once `ms` milliseconds have passed; returns a handle for `clearTimeout`. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a timer made by this clock's `setTimeout`. */
+  clearTimeout(handle: unknown): void;
+}
+
 /** A value, or a promise of it: stores may be in memory or remote. */
 export type Awaitable<T> = T | Promise<T>;
 

@@ -4,6 +4,7 @@ import type { CompiledResponse, ResponseSpec } from '../response/index.js';
 import { compileResponse, isWebhookTriggerError } from '../response/index.js';
 import type {
   BackoffConfig,
+  Clock,
   DedupeStore,
   ExecutionRecord,
   ExecutionStore,
@@ -19,6 +20,7 @@ import {
   memoryQueue,
   workflowExecutor,
 } from '../runner/index.js';
+import { realTimers } from '../runner/memory-queue.js';
 import type { AuthCheck, AuthConfig } from '../verify/auth.js';
 import { createAuthCheck } from '../verify/auth.js';
 import { createIpCheck, type IpCheck, type TrustProxyConfig } from '../verify/ip.js';
@@ -168,8 +170,12 @@ export interface WebhookTriggerConfig {
    * messages can hold internals. @defaultValue `false`
    */
   exposeErrors?: boolean;
-  /** The current time in epoch milliseconds; tests pass a fake one. @defaultValue `Date.now` */
-  clock?: () => number;
+  /**
+   * The current time in epoch milliseconds (timestamps only), or a {@link Clock} that also drives
+   * run timeouts and retry delays; tests pass `fakeClock()` from `hookflow/testing`.
+   * @defaultValue `Date.now` and the real timers
+   */
+  clock?: (() => number) | Clock;
   /** Makes execution ids. @defaultValue `crypto.randomUUID` */
   generateId?: () => string;
   /** Where async deliveries wait. @defaultValue `memoryQueue()` */
@@ -206,6 +212,7 @@ export interface ResolvedTriggerConfig {
   cors: ResolvedCors | undefined;
   exposeErrors: boolean;
   clock: () => number;
+  timers: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
   generateId: () => string;
   executor: Executor;
   queue: Queue;
@@ -294,6 +301,20 @@ function optionalFunction<T>(option: string, value: unknown, fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'function') fail(option, 'a function', value);
   return value as T;
+}
+
+function resolveClock(clock: WebhookTriggerConfig['clock']) {
+  if (clock === undefined || typeof clock === 'function') {
+    return { clock: clock ?? Date.now, timers: realTimers };
+  }
+  const given = withMethods('clock', clock, ['now', 'setTimeout', 'clearTimeout']) as Clock;
+  return {
+    clock: () => given.now(),
+    timers: {
+      setTimeout: (callback: () => void, ms: number) => given.setTimeout(callback, ms),
+      clearTimeout: (handle: unknown) => given.clearTimeout(handle),
+    },
+  };
 }
 
 function optionalObject<T>(option: string, value: T | undefined): T | undefined {
@@ -554,7 +575,7 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     fail('accept', 'a non-empty list of media ranges', accept);
   }
   const response = optionalObject('response', config.response) ?? { status: 200, body: 'ok' };
-  const clock = optionalFunction('clock', config.clock, Date.now);
+  const { clock, timers } = resolveClock(config.clock);
   const verifiers =
     config.verify === undefined
       ? []
@@ -566,7 +587,8 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
   }
   const mode = oneOf('mode', config.mode, ['async', 'sync'], 'async');
   const queue =
-    withMethods('queue', config.queue, ['enqueue', 'process', 'close']) ?? memoryQueue();
+    withMethods('queue', config.queue, ['enqueue', 'process', 'close']) ??
+    memoryQueue({ clock: timers });
   // Sync mode over a queue that runs jobs elsewhere needs the queue to carry the answer back.
   if (mode === 'sync' && queue.capabilities?.distributed && !queue.capabilities.waitForResult) {
     fail('queue', "a queue with waitForResult in 'sync' mode", queue);
@@ -593,6 +615,7 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     cors,
     exposeErrors: config.exposeErrors === true,
     clock,
+    timers,
     generateId: optionalFunction('generateId', config.generateId, () => crypto.randomUUID()),
     executor: executor ?? workflowExecutor(workflow as Workflow),
     queue,

@@ -129,7 +129,7 @@ function warn(record: ExecutionRecord, message: string) {
  * path, the queue's job handler, and the sync path with `respond`, timeouts and aborts.
  */
 export function createRunner(config: ResolvedTriggerConfig) {
-  const { executor, executions, clock, timeoutMs } = config;
+  const { executor, executions, clock, timers, timeoutMs } = config;
   const syncRuns = new Set<{ done: Promise<unknown>; controller: LazyAbort }>();
   const finishers = new Map<string, () => void>();
   // In-process queues only: accepted deliveries not finished yet (a distributed queue runs them in
@@ -232,13 +232,13 @@ export function createRunner(config: ResolvedTriggerConfig) {
    */
   function execute(job: Job, run: RunApi, controller: LazyAbort, onTimeout: () => boolean) {
     return new Promise<Outcome>((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = timers.setTimeout(() => {
         if (!onTimeout()) return;
         controller.abort(new WebhookTriggerError('WORKFLOW_TIMEOUT'));
         resolve({ status: 'timeout' });
       }, timeoutMs);
       const settle = (outcome: Outcome) => {
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         resolve(outcome);
       };
       let result: unknown;
