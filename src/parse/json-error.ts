@@ -1,5 +1,14 @@
 /**
  * A malformed JSON example: a `SyntaxError` that says where.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   pathsFromJson('{"a": 1,}');
+ * } catch (error) {
+ *   if (error instanceof JsonSyntaxError) console.error(error.message); // names line and column
+ * }
+ * ```
  */
 export class JsonSyntaxError extends SyntaxError {
   /** Offset of the first offending character, from 0. */

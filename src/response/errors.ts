@@ -3,6 +3,12 @@
  *
  * The table is total: adding a code without a status does not compile. Codes are API; the wording of
  * messages is not.
+ *
+ * @example
+ * ```ts
+ * ERROR_STATUS.PAYLOAD_TOO_LARGE; // 413
+ * const retryable = Object.entries(ERROR_STATUS).filter(([, status]) => status === 503);
+ * ```
  */
 export const ERROR_STATUS = {
   /** No trigger of the router has this key (or the path does not match the route). */

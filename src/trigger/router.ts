@@ -13,6 +13,12 @@ import type { NodeRequestLike } from './incoming.js';
 /**
  * The default route of a router: the key after `webhook:trigger/`, the colon being literal, as in
  * low-code platforms' webhook URLs (`/api/webhook:trigger/1hfmkioou0d`).
+ *
+ * @example
+ * ```ts
+ * // Mount the router under a prefix of your own and keep the default shape after it.
+ * const router = createWebhookRouter({ route: `/hooks${DEFAULT_ROUTE.slice('/api'.length)}` });
+ * ```
  */
 export const DEFAULT_ROUTE = '/api/webhook\\:trigger/:key';
 
