@@ -1,4 +1,4 @@
-import { createWebhookTrigger, type Executor, memoryQueue } from 'hookflow';
+import { createWebhookTrigger, type ExecutionRecord, type Executor, memoryQueue } from 'hookflow';
 import { describe, expect, it } from 'vitest';
 import { post, seen } from './helpers.js';
 
@@ -101,6 +101,25 @@ describe('pluggable parts', () => {
     expect(handedOver).toEqual([
       { id: expect.any(String), key: 'remote', body: { a: 1 }, attempt: 1 },
     ]);
+  });
+
+  it('gives a custom execution store a snapshot on each put', async () => {
+    const puts: ExecutionRecord[] = [];
+    const trigger = createWebhookTrigger({
+      executions: {
+        put: (record) => {
+          puts.push(record);
+        },
+        get: (id) => puts.findLast((record) => record.id === id),
+        list: () => [],
+      },
+      workflow: () => 'done',
+    });
+    expect((await trigger(post({}))).status).toBe(200);
+    await trigger.close();
+    // Kept as handed over: later changes of the run do not reach earlier puts.
+    expect(puts.map((record) => record.status)).toEqual(['queued', 'started', 'resolved']);
+    expect(puts[2]).toMatchObject({ result: 'done', attempts: 1 });
   });
 
   it('hands the background run to waitUntil on edge runtimes', async () => {

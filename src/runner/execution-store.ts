@@ -24,7 +24,8 @@ const liveWriters = new WeakMap<ExecutionStore, (record: ExecutionRecord) => voi
  */
 export function putLive(store: ExecutionStore, record: ExecutionRecord): void | Promise<void> {
   const write = liveWriters.get(store);
-  return write ? write(record) : store.put(record);
+  // Any other store gets a snapshot: the runner goes on changing the record.
+  return write ? write(record) : store.put(copyRecord(record));
 }
 
 /**
