@@ -110,7 +110,7 @@ describe('pluggable parts', () => {
         put: (record) => {
           puts.push(record);
         },
-        get: (id) => puts.findLast((record) => record.id === id),
+        get: (id) => [...puts].reverse().find((record) => record.id === id),
         list: () => [],
       },
       workflow: () => 'done',
