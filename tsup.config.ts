@@ -12,6 +12,7 @@ export default defineConfig([
       hono: 'src/adapters/hono.ts',
       next: 'src/adapters/next.ts',
       bullmq: 'src/bullmq/index.ts',
+      testing: 'src/testing/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

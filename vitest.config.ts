@@ -30,6 +30,10 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./src/bullmq/index.ts', import.meta.url)),
       },
       {
+        find: /^hookflow\/testing$/,
+        replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
+      },
+      {
         find: /^hookflow\/node$/,
         replacement: fileURLToPath(new URL('./src/adapters/node.ts', import.meta.url)),
       },

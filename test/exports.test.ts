@@ -4,6 +4,7 @@ import * as hookflow from 'hookflow';
 import * as bullmq from 'hookflow/bullmq';
 import * as nextAdapter from 'hookflow/next';
 import * as node from 'hookflow/node';
+import * as testing from 'hookflow/testing';
 import * as verify from 'hookflow/verify';
 import { describe, expect, it } from 'vitest';
 
@@ -77,6 +78,25 @@ describe('public surface', () => {
     ]);
   });
 
+  it('exports createTestRequest, fakeClock and invoke from "hookflow/testing"', () => {
+    expect(Object.keys(testing).sort()).toEqual(['createTestRequest', 'fakeClock', 'invoke']);
+  });
+
+  it('builds "hookflow/testing" importing no test framework and no node: module', () => {
+    // The ESM build shares chunks with other entry points: follow its relative imports.
+    const files = ['testing.cjs', 'testing.js'];
+    for (const file of files) {
+      const code = readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8');
+      for (const [, chunk] of code.matchAll(/from\s*["']\.\/([\w.-]+\.js)["']/g)) {
+        if (chunk && !files.includes(chunk)) files.push(chunk);
+      }
+      expect(code, file).not.toMatch(
+        /(\bfrom|\bimport|\brequire)\s*\(?\s*["'](vitest|node:[\w/]+)["']/,
+      );
+    }
+    expect(files.length).toBeGreaterThan(2);
+  });
+
   it('keeps bullmq and ioredis out of every entry point but "hookflow/bullmq"', () => {
     const files = readdirSync(new URL('../dist/', import.meta.url)).filter(
       (file) => /\.(c?js)$/.test(file) && !file.startsWith('bullmq.'),
@@ -127,6 +147,7 @@ describe('public surface', () => {
       './hono',
       './next',
       './bullmq',
+      './testing',
       './package.json',
     ]);
     const typedoc = JSON.parse(readFileSync(new URL('../typedoc.json', import.meta.url), 'utf8'));
@@ -140,6 +161,7 @@ describe('public surface', () => {
       'src/adapters/hono.ts',
       'src/adapters/next.ts',
       'src/bullmq/index.ts',
+      'src/testing/index.ts',
     ]);
     const tsup = readFileSync(new URL('../tsup.config.ts', import.meta.url), 'utf8');
     expect(tsup).toContain("verify: 'src/verify/index.ts'");
@@ -147,6 +169,7 @@ describe('public surface', () => {
       expect(tsup).toContain(`${name}: 'src/adapters/${name}.ts'`);
     }
     expect(tsup).toContain("bullmq: 'src/bullmq/index.ts'");
+    expect(tsup).toContain("testing: 'src/testing/index.ts'");
     // Frameworks and BullMQ stay out of the bundles.
     expect(tsup).toContain(
       "external: ['express', 'koa', 'fastify', 'hono', 'next', 'bullmq', 'ioredis']",
