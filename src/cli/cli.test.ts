@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { signGithub, signStripe } from '../verify/hmac-schemes.js';
 import { runCli } from './index.js';
 
 async function run(argv: string[], stdin = '') {
@@ -152,5 +153,26 @@ describe('hookflow paths', () => {
     }
     expect((await run(['--help'])).stdout).toMatch(/^Usage: hookflow <command>/);
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Usage/) });
+  });
+});
+
+describe('hookflow sign', () => {
+  it('signs standard input byte for byte when --data is absent', async () => {
+    const body = '  {"a": 1}\r\n';
+    const out = await run(['sign', 'github', '--secret', 's'], body);
+    expect(out).toEqual({
+      code: 0,
+      stdout: `${JSON.stringify(await signGithub('s', body), null, 2)}\n`,
+      stderr: '',
+    });
+  });
+
+  it('signs an inline --data at the given --timestamp', async () => {
+    const out = await run(['sign', 'stripe', '--secret', 'k', '--timestamp', '42', '--data', '{}']);
+    expect(JSON.parse(out.stdout)).toEqual(await signStripe('k', '{}', 42));
+  });
+
+  it('prints its help with help sign', async () => {
+    expect((await run(['help', 'sign'])).stdout).toMatch(/^Usage: hookflow sign <scheme>/);
   });
 });

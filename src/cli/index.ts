@@ -1,6 +1,9 @@
 import pkg from '../../package.json' with { type: 'json' };
 import { type CliIo, UsageError } from './io.js';
+import { LISTEN_HELP, runListen } from './listen-command.js';
 import { PATHS_HELP, runPaths } from './paths-command.js';
+import { runSend, SEND_HELP } from './send-command.js';
+import { runSign, SIGN_HELP } from './sign-command.js';
 
 export type { CliIo } from './io.js';
 
@@ -8,6 +11,9 @@ const HELP = `Usage: hookflow <command> [options]
 
 Commands:
   paths    list the variable paths of an example URL or JSON body
+  sign     print the headers that sign a body the way a sender does
+  send     send a delivery, signed if asked, and print the response
+  listen   print every request a sender makes, with its variable paths
 
 Run "hookflow <command> --help" for a command's options.
 Options: -h, --help (this help), -v, --version (the version)
@@ -18,6 +24,9 @@ const COMMANDS: Record<
   { run: (args: string[], io: CliIo) => Promise<number>; help: string }
 > = {
   paths: { run: runPaths, help: PATHS_HELP },
+  sign: { run: runSign, help: SIGN_HELP },
+  send: { run: runSend, help: SEND_HELP },
+  listen: { run: runListen, help: LISTEN_HELP },
 };
 
 function oneLine(error: unknown): string {
@@ -28,7 +37,8 @@ function oneLine(error: unknown): string {
 /**
  * Runs the `hookflow` command line with `argv` (without `node` and the script path).
  *
- * @returns the exit code: 0 success, 1 bad input, 2 bad usage.
+ * @returns the exit code: 0 success, 1 bad input, a failed delivery or a non-2xx answer, 2 bad
+ *   usage.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
