@@ -1,17 +1,6 @@
 import type { HmacAlgorithm, SignedHeaders } from '../verify/index.js';
-import {
-  signGithub,
-  signHmac,
-  signLinear,
-  signPaddle,
-  signShopify,
-  signSlack,
-  signSquare,
-  signStandardWebhooks,
-  signStripe,
-  signTwilio,
-  twilioBodyUrl,
-} from '../verify/index.js';
+import { twilioBodyUrl } from '../verify/index.js';
+import { signFor } from '../verify/sign-scheme.js';
 
 /**
  * How {@link createTestRequest} signs a request: the `scheme` of the matching verifier from
@@ -164,64 +153,61 @@ export async function signRequest(
   const { body, nowMs } = request;
   let { url } = request;
   let headers: SignedHeaders;
+  // Each case only maps the verifier's option names onto the one scheme-to-helper table.
   switch (config.scheme) {
     case 'github':
-      headers = await signGithub(text(options, 'secret'), body);
-      break;
     case 'shopify':
-      headers = await signShopify(text(options, 'secret'), body);
-      break;
     case 'linear':
-      headers = await signLinear(text(options, 'secret'), body);
+      headers = await signFor(config.scheme, { secret: text(options, 'secret'), body });
       break;
     case 'stripe':
-      headers = await signStripe(text(options, 'secret'), body, seconds(config, nowMs));
-      break;
     case 'slack':
-      headers = await signSlack(text(options, 'secret'), body, seconds(config, nowMs));
-      break;
     case 'paddle':
-      headers = await signPaddle(text(options, 'secret'), body, seconds(config, nowMs));
+      headers = await signFor(config.scheme, {
+        secret: text(options, 'secret'),
+        body,
+        timestamp: seconds(config, nowMs),
+      });
       break;
     case 'standard-webhooks':
-      headers = await signStandardWebhooks(text(options, 'secret'), {
-        id: config.id ?? `msg_${crypto.randomUUID().replaceAll('-', '')}`,
-        timestamp: seconds(config, nowMs),
+      headers = await signFor(config.scheme, {
+        secret: text(options, 'secret'),
         body,
+        timestamp: seconds(config, nowMs),
+        ...(config.id === undefined ? {} : { id: config.id }),
       });
       break;
     case 'square':
-      headers = await signSquare(
-        text(options, 'signatureKey'),
-        config.notificationUrl ?? url,
+      headers = await signFor('square', {
+        secret: text(options, 'signatureKey'),
+        url: config.notificationUrl ?? url,
         body,
-      );
+      });
       break;
     case 'twilio': {
       const authToken = text(options, 'authToken');
       const form = isForm(request.contentType) || body.byteLength === 0;
       // Twilio signs the URL alone for non-form bodies, with the body's hash in its query.
       if (!form) url = await twilioBodyUrl(url, body);
-      const signed = config.url === undefined ? url : `${config.url}${queryOf(url)}`;
-      headers = await signTwilio(
-        authToken,
-        signed,
+      headers = await signFor('twilio', {
+        secret: authToken,
+        url: config.url === undefined ? url : `${config.url}${queryOf(url)}`,
         body,
-        form ? FORM : (request.contentType ?? ''),
-      );
+        contentType: form ? FORM : (request.contentType ?? ''),
+      });
       break;
     }
     case 'hmac':
-      headers = await signHmac(
-        {
+      headers = await signFor('hmac', {
+        secret: text(options, 'secret'),
+        body,
+        hmac: {
           header: text(options, 'header'),
-          secret: text(options, 'secret'),
           ...(config.algorithm === undefined ? {} : { algorithm: config.algorithm }),
           ...(config.encoding === undefined ? {} : { encoding: config.encoding }),
           ...(config.prefix === undefined ? {} : { prefix: config.prefix }),
         },
-        body,
-      );
+      });
       break;
     default:
       throw new TypeError(
