@@ -92,6 +92,16 @@ export interface BullmqQueue extends Queue {
 
 const BACKOFF_TYPE = 'hookflow';
 
+/** A job's return value as BullMQ reports it: JSON text in some versions, parsed in others. */
+function parsed(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
 function messageOf(error: unknown) {
   return error instanceof Error ? error.message : String(error);
 }
@@ -178,8 +188,7 @@ export function bullmqQueue(config: BullmqQueueConfig): BullmqQueue {
       });
       reader.on('error', onError);
       reader.on('completed', ({ jobId, returnvalue }) => {
-        const value = typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue;
-        settleWaiters(jobId, { value: decodeSent(value) });
+        settleWaiters(jobId, { value: decodeSent(parsed(returnvalue)) });
       });
       reader.on('failed', ({ jobId, failedReason }) => {
         settleWaiters(jobId, { error: new Error(failedReason) });
@@ -196,7 +205,7 @@ export function bullmqQueue(config: BullmqQueueConfig): BullmqQueue {
     if (!job) return undefined;
     if (job.finishedOn === undefined) return undefined;
     if (job.failedReason) return { error: new Error(job.failedReason) };
-    return { value: decodeSent(job.returnvalue) };
+    return { value: decodeSent(parsed(job.returnvalue)) };
   }
 
   function waitForResult(id: string, waitMs: number): Promise<unknown> {
