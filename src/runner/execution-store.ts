@@ -65,7 +65,10 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   }
 
   function keep(record: ExecutionRecord) {
-    if (!records.has(record.id)) order.push(record.id);
+    const kept = records.get(record.id);
+    // The runner's live record, saved again after a change: it is already the one kept.
+    if (kept === record) return;
+    if (kept === undefined) order.push(record.id);
     records.set(record.id, record);
     if (records.size > maxRecords) evict();
   }
