@@ -68,6 +68,19 @@ async function drive(
   return { acceptMs, acceptedMs, totalMs: performance.now() - started };
 }
 
+/** Posts delivery `i`; anything but a 2xx acknowledgement (e.g. a queue refusing) ends the bench. */
+async function deliver(trigger: WebhookTrigger, i: number) {
+  const res = await trigger(
+    new Request(`http://127.0.0.1/hooks/orders?n=${i}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
+  );
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`delivery ${i} was answered ${res.status}`);
+}
+
 async function runTrigger(): Promise<Result> {
   let resolved = 0;
   let done: () => void = () => {};
@@ -85,16 +98,7 @@ async function runTrigger(): Promise<Result> {
     workflow: () => {},
   });
   const result = await drive(
-    async (i) => {
-      const res = await trigger(
-        new Request(`http://127.0.0.1/hooks/orders?n=${i}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        }),
-      );
-      await res.arrayBuffer();
-    },
+    (i) => deliver(trigger, i),
     () => allDone,
   );
   await trigger.close();
@@ -197,19 +201,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let bullRuns = 0;
 function runName(label: string): string {
   return `bench-${label}-${process.pid}-${++bullRuns}`;
-}
-
-/** Posts delivery `i`; anything but a 2xx acknowledgement (e.g. Redis refusing) ends the bench. */
-async function deliver(trigger: WebhookTrigger, i: number) {
-  const res = await trigger(
-    new Request(`http://127.0.0.1/hooks/orders?n=${i}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    }),
-  );
-  await res.arrayBuffer();
-  if (!res.ok) throw new Error(`BullMQ delivery ${i} was answered ${res.status}`);
 }
 
 function hasExited(child: ChildProcess): boolean {
