@@ -130,6 +130,24 @@ describe('createTestRequest', () => {
     await expect(make()).rejects.toThrow(message);
   });
 
+  it('takes `secret` for Square and Twilio too, as for every other scheme', async () => {
+    const notificationUrl = 'http://localhost/hooks/square';
+    const squareTrigger = echo({ verify: square({ signatureKey: 'k', notificationUrl }) });
+    const squareResult = await invoke(squareTrigger, {
+      url: notificationUrl,
+      body: { id: 1 },
+      sign: { scheme: 'square', secret: 'k' },
+    });
+    expect(squareResult.status).toBe(200);
+    const twilioTrigger = echo({ verify: twilio({ authToken: 'tw' }) });
+    const twilioResult = await invoke(twilioTrigger, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: { Body: 'hi' },
+      sign: { scheme: 'twilio', secret: 'tw' },
+    });
+    expect(twilioResult.status).toBe(200);
+  });
+
   it('returns an unsigned Request at once, usable without await', async () => {
     const request = createTestRequest({ url: '/hooks', query: { a: 1 }, body: { id: 'A-1' } });
     expect(request).toBeInstanceOf(Request);

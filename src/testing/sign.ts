@@ -42,8 +42,10 @@ export type TestSignConfig =
   | {
       /** Square (`x-square-hmacsha256-signature`, over the notification URL and the body). */
       scheme: 'square';
-      /** The subscription's signature key. */
-      signatureKey: string;
+      /** The subscription's signature key (or give it as `secret`, like the other schemes). */
+      signatureKey?: string;
+      /** The same as `signatureKey`. */
+      secret?: string;
       /**
        * The notification URL the verifier is configured with (it is signed).
        * @defaultValue the request URL
@@ -56,8 +58,10 @@ export type TestSignConfig =
        * non-empty body `bodySHA256` is added to the request URL first, as Twilio does.
        */
       scheme: 'twilio';
-      /** The Auth Token. */
-      authToken: string;
+      /** The Auth Token (or give it as `secret`, like the other schemes). */
+      authToken?: string;
+      /** The same as `authToken`. */
+      secret?: string;
       /**
        * The public URL the verifier is configured with (no query); the request's query is
        * appended to it, as the verifier does. @defaultValue the request URL
@@ -179,13 +183,13 @@ export async function signRequest(
       break;
     case 'square':
       headers = await signFor('square', {
-        secret: text(options, 'signatureKey'),
+        secret: text(options, options.signatureKey === undefined ? 'secret' : 'signatureKey'),
         url: config.notificationUrl ?? url,
         body,
       });
       break;
     case 'twilio': {
-      const authToken = text(options, 'authToken');
+      const authToken = text(options, options.authToken === undefined ? 'secret' : 'authToken');
       const form = isForm(request.contentType) || body.byteLength === 0;
       // Twilio signs the URL alone for non-form bodies, with the body's hash in its query.
       if (!form) url = await twilioBodyUrl(url, body);
