@@ -130,6 +130,16 @@ describe('createTestRequest', () => {
     await expect(make()).rejects.toThrow(message);
   });
 
+  it('takes the promise a signed createTestRequest returns, without await', async () => {
+    const trigger = echo({ verify: github({ secret: 's' }) });
+    const result = await invoke(
+      trigger,
+      createTestRequest({ body: { id: 7 }, sign: { scheme: 'github', secret: 's' } }),
+    );
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ body: { id: 7 } });
+  });
+
   it('takes `secret` for Square and Twilio too, as for every other scheme', async () => {
     const notificationUrl = 'http://localhost/hooks/square';
     const squareTrigger = echo({ verify: square({ signatureKey: 'k', notificationUrl }) });

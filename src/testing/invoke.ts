@@ -128,7 +128,8 @@ function timedOut(trigger: WebhookTrigger, timeoutMs: number, record?: Execution
  * throw rather than guess.
  *
  * @param trigger - a trigger from `createWebhookTrigger`.
- * @param requestOrConfig - a `Request`, or the options of {@link createTestRequest}.
+ * @param requestOrConfig - a `Request` (or a promise of one, as a signed `createTestRequest`
+ * returns), or the options of {@link createTestRequest}.
  * @param options - `timeoutMs`, and what an adapter would pass (`clientIp`, `params`, `signal`).
  * @returns the response, its status, headers and body, and the execution record (`undefined` when
  * the delivery was refused before it ran).
@@ -151,16 +152,15 @@ function timedOut(trigger: WebhookTrigger, timeoutMs: number, record?: Execution
  */
 export async function invoke(
   trigger: WebhookTrigger,
-  requestOrConfig: Request | TestRequestConfig = {},
+  requestOrConfig: Request | Promise<Request> | TestRequestConfig = {},
   options: InvokeOptions = {},
 ): Promise<InvokeResult> {
   if (typeof trigger !== 'function' || typeof trigger.executions?.list !== 'function') {
     throw new TypeError('invoke: the first argument must be a trigger from createWebhookTrigger');
   }
   const timeoutMs = timeoutOf(options ?? {});
-  const request = isRequest(requestOrConfig)
-    ? requestOrConfig
-    : await createTestRequest(requestOrConfig);
+  const given = requestOrConfig instanceof Promise ? await requestOrConfig : requestOrConfig;
+  const request = isRequest(given) ? given : await createTestRequest(given);
   const { timeoutMs: _timeoutMs, ...call } = options ?? {};
 
   const deadline = pause(timeoutMs);
