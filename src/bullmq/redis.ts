@@ -46,9 +46,10 @@ export function commandClient(
   return { client, owned: true };
 }
 
-function unavailable(message: string, cause?: unknown) {
-  return new WebhookTriggerError('QUEUE_UNAVAILABLE', message, {
-    ...(cause === undefined ? {} : { cause }),
+/** 503 `QUEUE_UNAVAILABLE`: callers get the generic message; what happened stays in `cause`. */
+function unavailable(detail: string) {
+  return new WebhookTriggerError('QUEUE_UNAVAILABLE', undefined, {
+    cause: new Error(detail),
     headers: { 'retry-after': '5' },
   });
 }
