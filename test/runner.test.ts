@@ -458,3 +458,100 @@ describe('close() while retries are pending', () => {
     expect(rejections).toEqual([]);
   });
 });
+
+describe('runs that need no waiting', () => {
+  it('records a workflow that returns at once, with the hooks in order', async () => {
+    const statuses: string[] = [];
+    const trigger = createWebhookTrigger({
+      hooks: { onExecution: (record) => statuses.push(record.status) },
+      workflow: (ctx) => ({ got: (ctx.body as { n: number }).n }),
+    });
+    expect((await trigger(post({ n: 7 }))).status).toBe(200);
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    expect(record).toMatchObject({ status: 'resolved', attempts: 1, result: { got: 7 } });
+    expect(record?.history?.map((a) => a.status)).toEqual(['resolved']);
+    expect(statuses).toEqual(['queued', 'started', 'resolved']);
+  });
+
+  it('retries a workflow that throws at once, as it retries a rejection', async () => {
+    const trigger = createWebhookTrigger({
+      retry: fast,
+      workflow: (_ctx, run) => {
+        if (run.attempt < 2) throw new Error('not yet');
+        return 'done';
+      },
+    });
+    await trigger(post({}));
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    expect(record?.history?.map((a) => [a.status, a.error?.message])).toEqual([
+      ['failed', 'not yet'],
+      ['resolved', undefined],
+    ]);
+  });
+
+  it('counts the synchronous part of a run against its timeout', async () => {
+    let now = Date.UTC(2024, 2, 1);
+    const delays: number[] = [];
+    const trigger = createWebhookTrigger({
+      limits: { timeoutMs: 1000 },
+      clock: {
+        now: () => now,
+        setTimeout: (callback, ms) => {
+          delays.push(ms);
+          return setTimeout(callback, 0);
+        },
+        clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+      },
+      workflow: () => {
+        now += 900; // 900 ms of work before the first await
+        return new Promise(() => {});
+      },
+    });
+    await trigger(post({}));
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'timeout');
+    expect(delays).toEqual([100]);
+    expect(record?.error?.code).toBe('WORKFLOW_TIMEOUT');
+  });
+
+  it('lets waitUntil go of a delivery the queue refused', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const trigger = createWebhookTrigger({
+      queue: memoryQueue({ concurrency: 1, maxQueued: 1 }),
+      workflow: () => gate,
+    });
+    const kept: Promise<unknown>[] = [];
+    const waitUntil = (promise: Promise<unknown>) => kept.push(promise);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await trigger(post({ i }), { waitUntil })).status);
+      await sleep(5);
+    }
+    expect(statuses).toEqual([200, 200, 503]);
+    const refused = await Promise.race([kept[2], sleep(200).then(() => 'still held')]);
+    expect(refused).not.toBe('still held');
+    release();
+    await Promise.all(kept);
+    const records = await trigger.executions.list();
+    expect(records.map((r) => r.status).sort()).toEqual(['failed', 'resolved', 'resolved']);
+  });
+
+  it('calls the enqueue of a queue that wraps memoryQueue', async () => {
+    const inner = memoryQueue();
+    const queued: string[] = [];
+    const queue: Queue = {
+      ...inner,
+      enqueue: (job, options) => {
+        queued.push(job.id);
+        return inner.enqueue(job, options);
+      },
+    };
+    const trigger = createWebhookTrigger({ queue, workflow: () => 'ran' });
+    expect((await trigger(post({}))).status).toBe(200);
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    expect(queued).toEqual([record?.id]);
+    expect(record?.result).toBe('ran');
+  });
+});

@@ -34,6 +34,31 @@ function positiveInteger(value: number, option: string): number {
   return value;
 }
 
+/**
+ * A queue's synchronous enqueue, kept under {@link ENQUEUE_NOW} next to the `enqueue` it stands in
+ * for: it throws a refusal instead of rejecting, so a caller saves a promise per delivery. Used
+ * only while the queue's `enqueue` is still that one (a wrapped queue keeps its own behaviour).
+ *
+ * @internal
+ */
+export interface EnqueueNow {
+  enqueue: Queue['enqueue'];
+  now(job: Job, options: EnqueueOptions): void;
+}
+
+/** @internal */
+export const ENQUEUE_NOW: unique symbol = Symbol('hookflow.enqueueNow');
+
+/**
+ * The synchronous enqueue of a queue, when it has one and it still stands for its `enqueue`.
+ *
+ * @internal
+ */
+export function enqueueNowOf(queue: Queue): EnqueueNow['now'] | undefined {
+  const fast = (queue as { [ENQUEUE_NOW]?: EnqueueNow })[ENQUEUE_NOW];
+  return fast && fast.enqueue === queue.enqueue ? fast.now : undefined;
+}
+
 /** The host's timers. */
 export const realTimers: Pick<Clock, 'setTimeout' | 'clearTimeout'> = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
@@ -68,12 +93,14 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   let idle: (() => void) | undefined;
 
   const queued = () => waiting.length - head + retries.size;
+  let pumpScheduled = false;
 
   function settleIdle() {
     if (idle && running === 0 && queued() === 0) idle();
   }
 
   function pump() {
+    pumpScheduled = false;
     while (handler && running < concurrency && head < waiting.length) {
       const entry = waiting[head] as Entry;
       waiting[head++] = undefined as unknown as Entry;
@@ -123,6 +150,27 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
     Promise.resolve(attempt).then(done, failed);
   }
 
+  function enqueueNow(job: Job, options: EnqueueOptions): void {
+    if (closed) {
+      throw new WebhookTriggerError('SHUTTING_DOWN', undefined, {
+        headers: { 'retry-after': '5' },
+      });
+    }
+    if (queued() >= maxQueued) {
+      throw new WebhookTriggerError('QUEUE_FULL', undefined, { headers: { 'retry-after': '1' } });
+    }
+    waiting.push({ job, options, attempt: 1 });
+    // One pump per batch of deliveries queued in the same tick.
+    if (!pumpScheduled) {
+      pumpScheduled = true;
+      queueMicrotask(pump);
+    }
+  }
+
+  async function enqueue(job: Job, options: EnqueueOptions): Promise<void> {
+    enqueueNow(job, options);
+  }
+
   function dropWaiting() {
     waiting = [];
     head = 0;
@@ -130,20 +178,10 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
     retries.clear();
   }
 
-  return {
+  const queue: Queue & { [ENQUEUE_NOW]: EnqueueNow } = {
     capabilities: { distributed: false, waitForResult: false, deadLetter: false },
-    async enqueue(job, options) {
-      if (closed) {
-        throw new WebhookTriggerError('SHUTTING_DOWN', undefined, {
-          headers: { 'retry-after': '5' },
-        });
-      }
-      if (queued() >= maxQueued) {
-        throw new WebhookTriggerError('QUEUE_FULL', undefined, { headers: { 'retry-after': '1' } });
-      }
-      waiting.push({ job, options, attempt: 1 });
-      queueMicrotask(pump);
-    },
+    enqueue,
+    [ENQUEUE_NOW]: { enqueue, now: enqueueNow },
     process(next, options = {}) {
       if (handler && handler !== next) {
         throw new TypeError(
@@ -171,4 +209,5 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
       }
     },
   };
+  return queue;
 }

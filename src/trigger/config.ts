@@ -215,6 +215,11 @@ export interface ResolvedTriggerConfig {
   timers: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
   generateId: () => string;
   executor: Executor;
+  /**
+   * The workflow itself when no custom `executor` is given: the runner calls it directly, so a
+   * workflow that returns without a promise completes without one.
+   */
+  workflow: Workflow | undefined;
   queue: Queue;
   executions: ExecutionStore;
   retry: { attempts: number; backoff: BackoffConfig } | undefined;
@@ -618,6 +623,7 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     timers,
     generateId: optionalFunction('generateId', config.generateId, () => crypto.randomUUID()),
     executor: executor ?? workflowExecutor(workflow as Workflow),
+    workflow: executor === undefined ? workflow : undefined,
     queue,
     // A queue shared by processes brings a store they share too: records are readable anywhere.
     executions:

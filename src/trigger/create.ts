@@ -2,6 +2,7 @@ import {
   checkContentLength,
   decodeBody,
   extractFields,
+  type MediaType,
   parseMediaType,
   parseUrlQuery,
   readLimitedBody,
@@ -18,11 +19,12 @@ import {
 import type { CloseOptions, ExecutionStore, TriggerContext } from '../runner/index.js';
 import { resolveCloseTimeout } from '../runner/index.js';
 import { isoTime } from '../runner/iso-time.js';
+import type { Verifier } from '../verify/types.js';
 import type { ResolvedTriggerConfig, TriggerMode, WebhookTriggerConfig } from './config.js';
 import { resolveTriggerConfig } from './config.js';
 import type { Incoming, NodeRequestLike } from './incoming.js';
 import { fromNodeRequest, fromRequest } from './incoming.js';
-import { createRunner } from './run.js';
+import { createRunner, isThenable } from './run.js';
 
 /** What an adapter (or a test) can tell the trigger about a request, beyond the `Request` itself. */
 export interface TriggerCallOptions {
@@ -96,6 +98,26 @@ export interface WebhookTrigger {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What {@link handleNode} resolves with when it answered at once. */
+const DONE: Promise<void> = Promise.resolve();
+
+/** A delivery past the checks made before reading its body. */
+interface Delivery {
+  incoming: Incoming;
+  options: TriggerCallOptions;
+  mediaType: MediaType;
+  accepted: boolean;
+  parsedOnly: boolean;
+  clientIp: string | undefined;
+}
+
+/** A verifier's failure, whatever it threw, only ever says "not verified". */
+function notVerified(error: unknown): WebhookTriggerError {
+  return isWebhookTriggerError(error, 'SIGNATURE_INVALID')
+    ? error
+    : new WebhookTriggerError('SIGNATURE_INVALID', undefined, { cause: error });
+}
+
 function corsHeaders(config: ResolvedTriggerConfig, origin: string | null | undefined) {
   if (!config.cors) return undefined;
   const allowed = origin ? config.cors.allowOrigin(origin) : undefined;
@@ -164,7 +186,10 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     }
   }
 
-  function run(context: TriggerContext, options: TriggerCallOptions) {
+  function run(
+    context: TriggerContext,
+    options: TriggerCallOptions,
+  ): SentResponse | Promise<SentResponse> {
     return resolved.mode === 'sync'
       ? runner.runSync(context, options)
       : runner.accept(context, options);
@@ -215,8 +240,11 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     return sent;
   }
 
-  /** Every verifier must pass, on the exact bytes received (RFC-style "verify before parse"). */
-  async function verifySignatures(incoming: Incoming, rawBody: Uint8Array) {
+  /**
+   * Every verifier must pass, on the exact bytes received (RFC-style "verify before parse"); done
+   * at once when every verifier answers synchronously (as Node's HMAC does).
+   */
+  function verifySignatures(incoming: Incoming, rawBody: Uint8Array): void | Promise<void> {
     const request = {
       method: incoming.method,
       url: incoming.url,
@@ -224,20 +252,36 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
       rawBody,
       now: resolved.clock(),
     };
-    for (const verifier of resolved.verifiers) {
-      try {
-        await verifier.verify(request);
-      } catch (error) {
-        // A verifier's own failure (a bug, a crypto error) still only says "not verified".
-        throw isWebhookTriggerError(error, 'SIGNATURE_INVALID')
-          ? error
-          : new WebhookTriggerError('SIGNATURE_INVALID', undefined, { cause: error });
+    const { verifiers } = resolved;
+    const from = (first: number): void | Promise<void> => {
+      for (let index = first; index < verifiers.length; index++) {
+        let verified: unknown;
+        try {
+          verified = (verifiers[index] as Verifier).verify(request);
+        } catch (error) {
+          throw notVerified(error);
+        }
+        if (isThenable(verified)) {
+          return Promise.resolve(verified).then(
+            () => from(index + 1),
+            (error: unknown) => {
+              throw notVerified(error);
+            },
+          );
+        }
       }
-    }
+    };
+    return from(0);
   }
 
-  /** The pipeline, top to bottom; every failure is a thrown {@link WebhookTriggerError}. */
-  async function handleDelivery(incoming: Incoming, options: TriggerCallOptions) {
+  /**
+   * The pipeline, top to bottom; every failure is a thrown (or rejected) {@link WebhookTriggerError}.
+   * Synchronous but for what must wait: reading the body, an async verifier, store or queue.
+   */
+  function handleDelivery(
+    incoming: Incoming,
+    options: TriggerCallOptions,
+  ): SentResponse | Promise<SentResponse> {
     if (!resolved.enabled) throw new WebhookTriggerError('TRIGGER_DISABLED');
     if (incoming.method === 'OPTIONS' && resolved.cors) return preflight(resolved, incoming);
     if (!resolved.methods.has(incoming.method)) {
@@ -264,17 +308,31 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     // Never re-serialise a parsed body to check a signature: the bytes would not be the signed ones.
     if (parsedOnly && resolved.verifiers.length > 0)
       throw new WebhookTriggerError('RAW_BODY_UNAVAILABLE');
-    const rawBody =
-      options.rawBody ??
-      (parsedOnly
-        ? new Uint8Array(0)
-        : await readLimitedBody(incoming.body(), resolved.maxBodyBytes));
+    const delivery: Delivery = { incoming, options, mediaType, accepted, parsedOnly, clientIp };
+    if (options.rawBody !== undefined) return received(delivery, options.rawBody);
+    if (parsedOnly) return received(delivery, new Uint8Array(0));
+    return readLimitedBody(incoming.body(), resolved.maxBodyBytes).then((rawBody) =>
+      received(delivery, rawBody),
+    );
+  }
+
+  /** The pipeline once the body's bytes are in: size, signatures, decoding, variables, the run. */
+  function received(delivery: Delivery, rawBody: Uint8Array): SentResponse | Promise<SentResponse> {
     if (rawBody.byteLength > resolved.maxBodyBytes)
       checkContentLength(String(rawBody.byteLength), resolved.maxBodyBytes);
-    if (resolved.verifiers.length > 0) await verifySignatures(incoming, rawBody);
-    if (!accepted && rawBody.byteLength > 0)
+    if (resolved.verifiers.length === 0) return start(delivery, rawBody);
+    const verified = verifySignatures(delivery.incoming, rawBody);
+    return verified instanceof Promise
+      ? verified.then(() => start(delivery, rawBody))
+      : start(delivery, rawBody);
+  }
+
+  /** Decodes the verified body, extracts the variables and hands the delivery to its run. */
+  function start(delivery: Delivery, rawBody: Uint8Array): SentResponse | Promise<SentResponse> {
+    const { incoming, options, clientIp } = delivery;
+    if (!delivery.accepted && rawBody.byteLength > 0)
       throw new WebhookTriggerError('UNSUPPORTED_MEDIA_TYPE');
-    const body = parsedOnly ? options.parsedBody : decodeBody(rawBody, mediaType);
+    const body = delivery.parsedOnly ? options.parsedBody : decodeBody(rawBody, delivery.mediaType);
     const headers = incoming.headers();
     const query = parseUrlQuery(incoming.url);
     const { vars, missing } = extractFields(resolved.fields, { headers, query, body });
@@ -302,15 +360,24 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     return id === undefined ? run(context, options) : runOnce(id, context, options);
   }
 
-  /** Runs the pipeline and turns any failure into the error response; never rejects. */
-  async function answer(incoming: Incoming, options: TriggerCallOptions): Promise<SentResponse> {
-    let sent: SentResponse;
+  /**
+   * Runs the pipeline and turns any failure into the error response; never throws or rejects.
+   * The answer is there at once when nothing in the pipeline had to wait.
+   */
+  function answer(
+    incoming: Incoming,
+    options: TriggerCallOptions,
+  ): SentResponse | Promise<SentResponse> {
+    const finish = (sent: SentResponse) =>
+      resolved.cors ? withCors(sent, corsHeaders(resolved, incoming.header('origin'))) : sent;
+    const fail = (error: unknown) => finish(fromError(error, 'INTERNAL_ERROR'));
+    let sent: SentResponse | Promise<SentResponse>;
     try {
-      sent = await handleDelivery(incoming, options);
+      sent = handleDelivery(incoming, options);
     } catch (error) {
-      sent = fromError(error, 'INTERNAL_ERROR');
+      return fail(error);
     }
-    return withCors(sent, corsHeaders(resolved, incoming.header('origin')));
+    return sent instanceof Promise ? sent.then(finish, fail) : finish(sent);
   }
 
   async function handleWebhook(
@@ -320,32 +387,44 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     return toResponse(await answer(fromRequest(request), options));
   }
 
-  async function handleNode(
+  function handleNode(
     req: NodeRequestLike,
     res: NodeResponseLike,
     options: TriggerCallOptions & { path?: string } = {},
   ): Promise<void> {
-    // A client that goes away aborts a sync run's signal (async runs outlive the request anyway).
-    let gone: AbortController | undefined;
+    let call: TriggerCallOptions = options;
+    const clientIp = options.clientIp ?? req.socket?.remoteAddress;
     if (resolved.mode === 'sync') {
-      const controller = new AbortController();
-      gone = controller;
+      // A client that goes away aborts a sync run's signal (async runs outlive the request anyway).
+      const gone = new AbortController();
       res.on('close', () => {
         if (!res.writableEnded) {
-          controller.abort(new WebhookTriggerError('SHUTTING_DOWN', 'The client went away.'));
+          gone.abort(new WebhookTriggerError('SHUTTING_DOWN', 'The client went away.'));
         }
       });
+      const { path: _path, ...given } = options;
+      call = {
+        ...given,
+        ...(clientIp === undefined ? {} : { clientIp }),
+        signal: options.signal ? AbortSignal.any([options.signal, gone.signal]) : gone.signal,
+      };
+    } else if (clientIp !== options.clientIp || options.path !== undefined) {
+      const { path: _path, ...given } = options;
+      call = clientIp === undefined ? given : { ...given, clientIp };
     }
-    const { path, ...call } = options;
-    const clientIp = call.clientIp ?? req.socket?.remoteAddress;
-    const sent = await answer(fromNodeRequest(req, path), {
-      ...call,
-      ...(clientIp === undefined ? {} : { clientIp }),
-      ...(gone
-        ? { signal: call.signal ? AbortSignal.any([call.signal, gone.signal]) : gone.signal }
-        : {}),
-    });
-    writeNodeResponse(res, sent);
+    let sent: SentResponse | Promise<SentResponse>;
+    try {
+      sent = answer(fromNodeRequest(req, options.path), call);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (sent instanceof Promise) return sent.then((ready) => writeNodeResponse(res, ready));
+    try {
+      writeNodeResponse(res, sent);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return DONE;
   }
 
   async function close(options: CloseOptions = {}) {

@@ -25,6 +25,7 @@ import {
   waitUntilDeadline,
 } from '../runner/index.js';
 import { isoTime } from '../runner/iso-time.js';
+import { enqueueNowOf } from '../runner/memory-queue.js';
 import type { ResolvedTriggerConfig } from './config.js';
 
 type Outcome =
@@ -89,6 +90,26 @@ function after<T>(saved: void | Promise<void>, next: () => T): T | Promise<Await
   return saved instanceof Promise ? (saved.then(next) as Promise<Awaited<T>>) : next();
 }
 
+/** Whether a result is still to come (a promise, or any thenable). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value instanceof Promise ||
+    (value !== null &&
+      (typeof value === 'object' || typeof value === 'function') &&
+      typeof (value as { then?: unknown }).then === 'function')
+  );
+}
+
+/** A step that may finish now or later, as the promise a caller of the public API expects. */
+function settled<T>(step: () => T | Promise<T>): Promise<T> {
+  try {
+    const value = step();
+    return value instanceof Promise ? value : Promise.resolve(value);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /** Async runs always stop waiting at the timeout. */
 const alwaysStop = () => true;
 
@@ -129,7 +150,9 @@ function warn(record: ExecutionRecord, message: string) {
  * path, the queue's job handler, and the sync path with `respond`, timeouts and aborts.
  */
 export function createRunner(config: ResolvedTriggerConfig) {
-  const { executor, executions, clock, timers, timeoutMs } = config;
+  const { executor, executions, clock, timers, timeoutMs, workflow } = config;
+  const onExecution = config.hooks.onExecution;
+  const enqueueNow = enqueueNowOf(config.queue);
   const syncRuns = new Set<{ done: Promise<unknown>; controller: LazyAbort }>();
   const finishers = new Map<string, () => void>();
   // In-process queues only: accepted deliveries not finished yet (a distributed queue runs them in
@@ -176,9 +199,10 @@ export function createRunner(config: ResolvedTriggerConfig) {
     try {
       saved = putLive(executions, record);
     } catch {}
-    const notify = () => callHook(config.hooks.onExecution, record);
+    if (!(saved instanceof Promise)) return callHook(onExecution, record);
+    const notify = () => callHook(onExecution, record);
     // Saved or not, the host hears of the change (a failed save is only lost bookkeeping).
-    return saved instanceof Promise ? saved.then(notify, notify) : notify();
+    return saved.then(notify, notify);
   }
 
   /** Starts an attempt on the record; returns its start time (epoch ms) for {@link finish}. */
@@ -227,29 +251,42 @@ export function createRunner(config: ResolvedTriggerConfig) {
   }
 
   /**
-   * Starts the executor and settles with its outcome, or with `timeout` once `timeoutMs` passes and
-   * `onTimeout` says to stop waiting (the run's signal is then aborted). Never rejects.
+   * Starts the workflow (or the executor) and gives its outcome: at once when it returns or throws
+   * without a promise, else once its promise settles, or with `timeout` once `timeoutMs` after
+   * `startedMs` passes and `onTimeout` says to stop waiting (the run's signal is then aborted).
+   * Never throws or rejects.
    */
-  function execute(job: Job, run: RunApi, controller: LazyAbort, onTimeout: () => boolean) {
+  function execute(
+    job: Job,
+    run: RunApi,
+    controller: LazyAbort,
+    onTimeout: () => boolean,
+    startedMs: number,
+  ): Outcome | Promise<Outcome> {
+    let result: unknown;
+    try {
+      result = workflow ? workflow(job.context, run) : executor.execute(job, run);
+    } catch (error) {
+      // A workflow, or a custom executor, may throw synchronously: that is a failed run too.
+      return { status: 'failed', error };
+    }
+    if (!isThenable(result)) return { status: 'resolved', result };
+    const pending = result;
     return new Promise<Outcome>((resolve) => {
-      const timer = timers.setTimeout(() => {
-        if (!onTimeout()) return;
-        controller.abort(new WebhookTriggerError('WORKFLOW_TIMEOUT'));
-        resolve({ status: 'timeout' });
-      }, timeoutMs);
+      // The time the synchronous part of the run took counts against its timeout too.
+      const timer = timers.setTimeout(
+        () => {
+          if (!onTimeout()) return;
+          controller.abort(new WebhookTriggerError('WORKFLOW_TIMEOUT'));
+          resolve({ status: 'timeout' });
+        },
+        Math.max(0, startedMs + timeoutMs - clock()),
+      );
       const settle = (outcome: Outcome) => {
         timers.clearTimeout(timer);
         resolve(outcome);
       };
-      let result: unknown;
-      try {
-        result = executor.execute(job, run);
-      } catch (error) {
-        // A custom executor may throw synchronously: that is a failed run too.
-        settle({ status: 'failed', error });
-        return;
-      }
-      Promise.resolve(result).then(
+      Promise.resolve(pending).then(
         (value) => settle({ status: 'resolved', result: value }),
         (error: unknown) => settle({ status: 'failed', error }),
       );
@@ -260,20 +297,11 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * Records a delivery as `queued` and queues it; throws the refusal (503 `QUEUE_UNAVAILABLE` for a
    * queue that failed) after recording it as `failed`. Nothing is acknowledged that was not queued.
    */
-  async function enqueueRecorded(record: ExecutionRecord, job: Job) {
-    const retry = config.mode === 'async' ? config.retry : undefined;
-    try {
-      await putLive(executions, record);
-      // Tracked and reported before enqueueing: an in-process queue may start the job within
-      // enqueue(), and the host hears of `queued` before `started`.
-      if (inProcess) unfinished.set(job.id, { job, record, running: false });
-      callHook(config.hooks.onExecution, record);
-      await config.queue.enqueue(
-        job,
-        retry ? { id: job.id, attempts: retry.attempts, backoff: retry.backoff } : { id: job.id },
-      );
-    } catch (error) {
+  function enqueueRecorded(record: ExecutionRecord, job: Job): void | Promise<void> {
+    const refuse = (error: unknown): never => {
       unfinished.delete(job.id);
+      finishers.get(job.id)?.();
+      finishers.delete(job.id);
       // The caller gets a 503 and retries.
       const refusal = isWebhookTriggerError(error)
         ? error
@@ -287,20 +315,41 @@ export function createRunner(config: ResolvedTriggerConfig) {
       // Not awaited: the store may be down with the queue, and the caller must not wait for it.
       void emit(record);
       throw refusal;
+    };
+    const enqueue = () => {
+      // Tracked and reported before enqueueing: an in-process queue may start the job within
+      // enqueue(), and the host hears of `queued` before `started`.
+      if (inProcess) unfinished.set(job.id, { job, record, running: false });
+      callHook(onExecution, record);
+      const retry = config.mode === 'async' ? config.retry : undefined;
+      const options = retry
+        ? { id: job.id, attempts: retry.attempts, backoff: retry.backoff }
+        : { id: job.id };
+      const queued = enqueueNow ? enqueueNow(job, options) : config.queue.enqueue(job, options);
+      return queued instanceof Promise ? queued.catch(refuse) : queued;
+    };
+    try {
+      const saved = putLive(executions, record);
+      return saved instanceof Promise ? saved.then(enqueue, refuse) : enqueue();
+    } catch (error) {
+      return refuse(error);
     }
   }
 
   /** Async mode: records the delivery, queues it, and returns the acknowledgement to send. */
-  async function accept(context: TriggerContext, options: RunOptions): Promise<SentResponse> {
+  function accept(
+    context: TriggerContext,
+    options: RunOptions,
+  ): SentResponse | Promise<SentResponse> {
     const sent = config.acknowledgement.render({ $context: context });
     const record = newRecord(context, 'queued');
     record.response = sent;
     const job: Job = { id: context.executionId, key: context.key, context };
-    await enqueueRecorded(record, job);
-    // Edge runtimes must keep the process alive for a run that happens here, after the response.
+    // Edge runtimes must keep the process alive for a run that happens here, after the response
+    // (registered first: an in-process queue may run the job within enqueue()).
     if (inProcess && options.waitUntil)
       keepAlive(options, new Promise<void>((resolve) => finishers.set(job.id, resolve)));
-    return sent;
+    return after(enqueueRecorded(record, job), () => sent);
   }
 
   /**
@@ -308,47 +357,78 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * rejects, so the queue retries it while attempts remain; the last one ends as `dead` (with
    * `retry`) or `failed`/`timeout` (without).
    */
-  async function processJob(job: Job, info: JobInfo): Promise<unknown> {
+  function processJob(job: Job, info: JobInfo): Promise<unknown> {
     if (config.mode === 'sync') return processSyncJob(job, info);
-    // In process, the runner still holds the record it made on accept: no store round trip.
-    const entry = unfinished.get(job.id);
-    const record =
-      entry?.record ?? (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
-    if (entry) entry.running = true;
-    else if (inProcess) unfinished.set(job.id, { job, record, running: true });
+    return settled(() => {
+      // In process, the runner still holds the record it made on accept: no store round trip.
+      const entry = unfinished.get(job.id);
+      if (!entry) return attemptStored(job, info);
+      entry.running = true;
+      return attempt(job, entry.record, info);
+    });
+  }
+
+  /** {@link processJob} for a job whose record is in the store only (queued by another process). */
+  async function attemptStored(job: Job, info: JobInfo): Promise<void> {
+    const record = (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
+    if (inProcess) unfinished.set(job.id, { job, record, running: true });
+    return attempt(job, record, info);
+  }
+
+  /**
+   * Runs one attempt of an async delivery and records it; done at once when the store and the
+   * workflow are synchronous. A failed attempt throws (or rejects) with the run's error.
+   */
+  function attempt(job: Job, record: ExecutionRecord, info: JobInfo): void | Promise<void> {
     const startedMs = begin(record, info.attempt);
-    await emit(record);
-    const controller = createLazyAbort(info.signal);
-    const run: RunApi = {
-      respond: () =>
-        warn(
-          record,
-          'respond() has no effect in async mode: the delivery was already acknowledged.',
-        ),
-      get signal() {
-        return controller.signal;
-      },
-      attempt: info.attempt,
-    };
-    const outcome = await execute(job, run, controller, alwaysStop);
+    return after(emit(record), () => {
+      const controller = createLazyAbort(info.signal);
+      const run: RunApi = {
+        respond: () =>
+          warn(
+            record,
+            'respond() has no effect in async mode: the delivery was already acknowledged.',
+          ),
+        get signal() {
+          return controller.signal;
+        },
+        attempt: info.attempt,
+      };
+      const outcome = execute(job, run, controller, alwaysStop, startedMs);
+      return outcome instanceof Promise
+        ? outcome.then((ended) => conclude(job, record, info, ended, startedMs))
+        : conclude(job, record, info, outcome, startedMs);
+    });
+  }
+
+  /** Records how an attempt ended: settled, queued for a retry, or dead; throws a failed one's error. */
+  function conclude(
+    job: Job,
+    record: ExecutionRecord,
+    info: JobInfo,
+    outcome: Outcome,
+    startedMs: number,
+  ): void | Promise<void> {
     if (outcome.status === 'resolved') {
       finish(record, outcome, 'resolved', startedMs);
-      await settle(record, job);
-      return;
+      return settle(record, job);
     }
     const error =
       outcome.status === 'failed' ? outcome.error : new WebhookTriggerError('WORKFLOW_TIMEOUT');
+    let saved: void | Promise<void>;
     // An in-process queue that gave up at close() (its signal aborted) will not run a retry: this
     // attempt is the last. While it is still draining it does retry, so the run stays queued.
     if (shouldRetry(error, info.attempt, info.attempts) && !(inProcess && info.signal.aborted)) {
       finish(record, outcome, 'queued', startedMs);
       if (inProcess) unfinished.set(job.id, { job, record, running: false });
-      await emit(record);
+      saved = emit(record);
     } else {
       finish(record, outcome, config.retry ? 'dead' : outcome.status, startedMs);
-      await settle(record, job);
+      saved = settle(record, job);
     }
-    throw error;
+    return after(saved, () => {
+      throw error;
+    });
   }
 
   /**
@@ -372,7 +452,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
       },
       attempt: info.attempt,
     };
-    const outcome = await execute(job, run, controller, alwaysStop);
+    const outcome = await execute(job, run, controller, alwaysStop, startedMs);
     if (!sent) sent = outcomeResponse(outcome);
     record.response = sent;
     finish(record, outcome, outcome.status, startedMs);
@@ -510,10 +590,17 @@ export function createRunner(config: ResolvedTriggerConfig) {
       attempt: 1,
     };
     const job: Job = { id: context.executionId, key: context.key, context };
-    const done = execute(job, run, controller, () => {
-      reply(timedOut(context));
-      return config.onTimeout !== 'accept';
-    }).then(async (outcome) => {
+    const outcome = execute(
+      job,
+      run,
+      controller,
+      () => {
+        reply(timedOut(context));
+        return config.onTimeout !== 'accept';
+      },
+      startedMs,
+    );
+    const done = Promise.resolve(outcome).then(async (outcome) => {
       // A timeout already answered (408 or 202) in the callback above.
       if (outcome.status !== 'timeout') reply(outcomeResponse(outcome));
       finish(record, outcome, outcome.status, startedMs);
