@@ -28,8 +28,7 @@ export function toNodeListener(handler: WebhookTrigger | WebhookRouter): NodeLis
   }
   const router = 'matches' in handler ? handler : undefined;
   return function nodeWebhookListener(req, res, next) {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (next && router && !router.matches(path)) {
+    if (next && router && !router.matches((req.url ?? '/').split('?')[0] ?? '/')) {
       next();
       return;
     }

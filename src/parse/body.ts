@@ -66,10 +66,8 @@ function readEvents(source: EventStream, take: (chunk: Uint8Array) => void): Pro
         reject(error);
       }
     });
-    source.on('end', () => {
-      done();
-      resolve();
-    });
+    // Nothing comes after the end: the listeners go with the request (removing costs per request).
+    source.on('end', () => resolve());
     source.on('error', (error) => {
       done();
       reject(error ?? new Error('stream error'));

@@ -54,6 +54,9 @@ export function resolveField(source: FieldSource, field: unknown, option: string
   return { source, path, name, required: required === true, segments };
 }
 
+/** What {@link extractFields} reports missing when a trigger asks for no fields. */
+const NONE_MISSING: readonly string[] = Object.freeze([]);
+
 /**
  * Reads every resolved field from the request parts into `vars`.
  *
@@ -63,8 +66,9 @@ export function resolveField(source: FieldSource, field: unknown, option: string
 export function extractFields(
   fields: readonly ResolvedField[],
   parts: Record<FieldSource, unknown>,
-): { vars: Record<string, unknown>; missing: string[] } {
+): { vars: Record<string, unknown>; missing: readonly string[] } {
   const vars: Record<string, unknown> = {};
+  if (fields.length === 0) return { vars, missing: NONE_MISSING };
   const missing: string[] = [];
   for (const field of fields) {
     const value = getSegments(parts[field.source], field.segments);

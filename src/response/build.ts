@@ -10,6 +10,9 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 // RFC 9110 §15.3.5, §15.3.6, §15.4.5: these statuses never carry content.
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
+/** The headers {@link writeNodeResponse} sends for each frozen (shared) response. */
+const NODE_HEADERS = new WeakMap<SentResponse, Readonly<Record<string, string>>>();
+
 /**
  * Reads a status from a spec: an integer 200–599, or a string of one.
  *
@@ -149,14 +152,19 @@ function utf8Length(text: string): number {
 export function writeNodeResponse(res: NodeResponseLike, sent: SentResponse): void {
   if (res.writableEnded) return;
   const { body } = sent;
-  const headers = NULL_BODY_STATUSES.has(sent.status)
-    ? sent.headers
-    : {
-        ...sent.headers,
-        'content-length': String(
-          body === undefined ? 0 : typeof body === 'string' ? utf8Length(body) : body.byteLength,
-        ),
-      };
+  let headers = NODE_HEADERS.get(sent);
+  if (headers === undefined) {
+    headers = NULL_BODY_STATUSES.has(sent.status)
+      ? sent.headers
+      : {
+          ...sent.headers,
+          'content-length': String(
+            body === undefined ? 0 : typeof body === 'string' ? utf8Length(body) : body.byteLength,
+          ),
+        };
+    // A frozen response (a static acknowledgement) is sent again and again: its headers once.
+    if (Object.isFrozen(sent)) NODE_HEADERS.set(sent, Object.freeze(headers));
+  }
   res.writeHead(sent.status, headers);
   if (body === undefined) res.end();
   else res.end(body);

@@ -136,6 +136,13 @@ export function compileResponse(
   const render = compileTemplate(spec, isLiteral);
   if (render === undefined) {
     const sent = fromSpec(spec, defaultStatus);
+    // A text answer is shared, frozen, by every delivery (nothing may change it); bytes are not
+    // frozen by freezing their owner, so each delivery gets its own copy of the response.
+    if (typeof sent.body !== 'object') {
+      Object.freeze(sent.headers);
+      const shared = Object.freeze(sent);
+      return { isStatic: true, render: () => shared };
+    }
     return { isStatic: true, render: () => ({ ...sent, headers: { ...sent.headers } }) };
   }
   return {

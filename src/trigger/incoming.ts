@@ -48,23 +48,39 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array> {
  * demand and the body is read straight from the request stream.
  */
 export function fromNodeRequest(req: NodeRequestLike, path = req.url ?? '/'): Incoming {
-  const read = (name: string) => {
-    const value = req.headers[name];
+  return new NodeIncoming(req, path);
+}
+
+/** {@link Incoming} over a Node request: one object per request, its methods shared. */
+class NodeIncoming implements Incoming {
+  readonly method: string;
+  readonly url: string;
+  readonly #req: NodeRequestLike;
+
+  constructor(req: NodeRequestLike, path: string) {
+    this.#req = req;
+    this.method = (req.method ?? 'GET').toUpperCase();
+    const scheme = req.socket?.encrypted ? 'https' : 'http';
+    this.url = `${scheme}://${this.header('host') ?? 'localhost'}${path}`;
+  }
+
+  // An arrow property: verifiers are handed `header` on its own, detached from this object.
+  readonly header = (name: string): string | undefined => {
+    const value = this.#req.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
   };
-  const scheme = req.socket?.encrypted ? 'https' : 'http';
-  return {
-    method: (req.method ?? 'GET').toUpperCase(),
-    url: `${scheme}://${read('host') ?? 'localhost'}${path}`,
-    header: read,
-    headers: () => {
-      const out: Record<string, string> = {};
-      for (const name of Object.keys(req.headers)) {
-        const value = read(name);
-        if (value !== undefined) out[name] = value;
-      }
-      return out;
-    },
-    body: () => req,
-  };
+
+  headers(): Record<string, string> {
+    const out: Record<string, string> = {};
+    const all = this.#req.headers;
+    for (const name of Object.keys(all)) {
+      const value = all[name];
+      if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+  }
+
+  body(): NodeRequestLike {
+    return this.#req;
+  }
 }
