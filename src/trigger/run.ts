@@ -155,6 +155,12 @@ export function createRunner(config: ResolvedTriggerConfig) {
   const enqueueNow = enqueueNowOf(config.queue);
   const syncRuns = new Set<{ done: Promise<unknown>; controller: LazyAbort }>();
   const finishers = new Map<string, () => void>();
+  /** Ends what `waitUntil` holds for a delivery: its run is over, or it was never queued. */
+  const letGo = (id: string) => {
+    if (finishers.size === 0) return;
+    finishers.get(id)?.();
+    finishers.delete(id);
+  };
   // In-process queues only: accepted deliveries not finished yet (a distributed queue runs them in
   // other processes, which this one must not track), and whether an attempt is running now.
   const inProcess = !config.queue.capabilities?.distributed;
@@ -300,8 +306,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
   function enqueueRecorded(record: ExecutionRecord, job: Job): void | Promise<void> {
     const refuse = (error: unknown): never => {
       unfinished.delete(job.id);
-      finishers.get(job.id)?.();
-      finishers.delete(job.id);
+      letGo(job.id);
       // The caller gets a 503 and retries.
       const refusal = isWebhookTriggerError(error)
         ? error
@@ -490,10 +495,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
     unfinished.delete(record.id);
     return after(emit(record), () => {
       if (record.status === 'dead') callHook(config.hooks.onDeadLetter, record, job);
-      if (finishers.size > 0) {
-        finishers.get(record.id)?.();
-        finishers.delete(record.id);
-      }
+      letGo(record.id);
     });
   }
 
