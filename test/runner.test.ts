@@ -555,3 +555,42 @@ describe('runs that need no waiting', () => {
     expect(record?.result).toBe('ran');
   });
 });
+
+describe('the run a workflow is handed', () => {
+  it('can be taken apart in sync mode: respond, signal and attempt work on their own', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (_ctx, { respond, signal, attempt }) => {
+        respond({ status: 201, body: { attempt, aborted: signal.aborted } });
+        respond({ status: 500 });
+      },
+    });
+    const answer = await seen(await trigger(post({})));
+    expect(answer).toMatchObject({ status: 201, json: { attempt: 1, aborted: false } });
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    expect(record?.warnings).toEqual([
+      'respond() was called after the response was sent; ignored.',
+    ]);
+  });
+
+  it('can be taken apart in async mode, on every attempt', async () => {
+    const seenRuns: { attempt: number; isSignal: boolean }[] = [];
+    const trigger = createWebhookTrigger({
+      retry: fast,
+      workflow: (_ctx, { respond, signal, attempt }) => {
+        seenRuns.push({ attempt, isSignal: signal instanceof AbortSignal && !signal.aborted });
+        respond({ status: 201 });
+        if (attempt < 2) throw new Error('again');
+      },
+    });
+    expect((await trigger(post({}))).status).toBe(200);
+    const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    expect(seenRuns).toEqual([
+      { attempt: 1, isSignal: true },
+      { attempt: 2, isSignal: true },
+    ]);
+    expect(record?.warnings?.[0]).toBe(
+      'respond() has no effect in async mode: the delivery was already acknowledged.',
+    );
+  });
+});

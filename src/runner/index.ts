@@ -6,7 +6,7 @@ export type { MemoryExecutionStoreConfig } from './execution-store.js';
 export { memoryExecutionStore } from './execution-store.js';
 export { workflowExecutor } from './executor.js';
 export type { LazyAbort } from './lazy-abort.js';
-export { createLazyAbort } from './lazy-abort.js';
+export { createLazyAbort, RunHandle } from './lazy-abort.js';
 export type { MemoryQueueConfig } from './memory-queue.js';
 export { memoryQueue } from './memory-queue.js';
 export { backoffDelay, isNonRetryableError, NonRetryableError, shouldRetry } from './retry.js';

@@ -1,3 +1,6 @@
+import type { ResponseSpec } from '../response/index.js';
+import type { RunApi } from './types.js';
+
 /**
  * An abort signal made only when someone reads it: most workflows never look at `run.signal`, and
  * AbortController plus AbortSignal.any cost more than the rest of an async delivery's bookkeeping.
@@ -37,6 +40,28 @@ class LazyAbortSignal implements LazyAbort {
     this.#aborted = true;
     this.#reason = reason;
     this.#controller?.abort(reason);
+  }
+}
+
+/**
+ * The `run` a workflow is handed. A class, never an object literal: a literal with its own
+ * `signal` getter gets a hidden class of its own on every run, and V8 puts hidden classes with the
+ * long-lived objects, so each one would keep its run's whole delivery (context, body, record) alive
+ * through every minor collection until the next full one.
+ */
+export class RunHandle implements RunApi {
+  readonly respond: (spec: ResponseSpec) => void;
+  readonly attempt: number;
+  readonly #abort: LazyAbort;
+
+  constructor(abort: LazyAbort, attempt: number, respond: (spec: ResponseSpec) => void) {
+    this.#abort = abort;
+    this.attempt = attempt;
+    this.respond = respond;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
   }
 }
 

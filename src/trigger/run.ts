@@ -21,6 +21,7 @@ import {
   copyRecord,
   createLazyAbort,
   type LazyAbort,
+  RunHandle,
   shouldRetry,
   waitUntilDeadline,
 } from '../runner/index.js';
@@ -388,17 +389,12 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const startedMs = begin(record, info.attempt);
     return after(emit(record), () => {
       const controller = createLazyAbort(info.signal);
-      const run: RunApi = {
-        respond: () =>
-          warn(
-            record,
-            'respond() has no effect in async mode: the delivery was already acknowledged.',
-          ),
-        get signal() {
-          return controller.signal;
-        },
-        attempt: info.attempt,
-      };
+      const run = new RunHandle(controller, info.attempt, () =>
+        warn(
+          record,
+          'respond() has no effect in async mode: the delivery was already acknowledged.',
+        ),
+      );
       const outcome = execute(job, run, controller, alwaysStop, startedMs);
       return outcome instanceof Promise
         ? outcome.then((ended) => conclude(job, record, info, ended, startedMs))
@@ -447,16 +443,10 @@ export function createRunner(config: ResolvedTriggerConfig) {
     await emit(record);
     const controller = createLazyAbort(info.signal);
     let sent: SentResponse | undefined;
-    const run: RunApi = {
-      respond(spec) {
-        if (sent) warn(record, 'respond() was called after the response was sent; ignored.');
-        else sent = render(spec, job.context);
-      },
-      get signal() {
-        return controller.signal;
-      },
-      attempt: info.attempt,
-    };
+    const run = new RunHandle(controller, info.attempt, (spec) => {
+      if (sent) warn(record, 'respond() was called after the response was sent; ignored.');
+      else sent = render(spec, job.context);
+    });
     const outcome = await execute(job, run, controller, alwaysStop, startedMs);
     if (!sent) sent = outcomeResponse(outcome);
     record.response = sent;
@@ -581,16 +571,10 @@ export function createRunner(config: ResolvedTriggerConfig) {
       record.response = sent;
       answer(sent);
     };
-    const run: RunApi = {
-      respond(spec) {
-        if (answered) warn(record, 'respond() was called after the response was sent; ignored.');
-        else reply(render(spec, context));
-      },
-      get signal() {
-        return controller.signal;
-      },
-      attempt: 1,
-    };
+    const run = new RunHandle(controller, 1, (spec) => {
+      if (answered) warn(record, 'respond() was called after the response was sent; ignored.');
+      else reply(render(spec, context));
+    });
     const job: Job = { id: context.executionId, key: context.key, context };
     const outcome = execute(
       job,
