@@ -2,6 +2,7 @@ import type { FieldConfig, ResolvedField } from '../parse/index.js';
 import { createMediaTypeMatcher, getPath, resolveField } from '../parse/index.js';
 import type { CompiledResponse, ResponseSpec } from '../response/index.js';
 import { compileResponse, isWebhookTriggerError } from '../response/index.js';
+import { flatString } from '../runner/flat-string.js';
 import type {
   BackoffConfig,
   Clock,
@@ -621,7 +622,9 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     exposeErrors: config.exposeErrors === true,
     clock,
     timers,
-    generateId: optionalFunction('generateId', config.generateId, () => crypto.randomUUID()),
+    generateId: optionalFunction('generateId', config.generateId, () =>
+      flatString(crypto.randomUUID()),
+    ),
     executor: executor ?? workflowExecutor(workflow as Workflow),
     workflow: executor === undefined ? workflow : undefined,
     queue,
