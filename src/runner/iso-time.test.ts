@@ -24,6 +24,14 @@ describe('isoTime', () => {
     }
   });
 
+  it('stays exact when consecutive times share a second or cross into the next one', () => {
+    const start = Date.parse('2026-12-31T23:59:58.990Z');
+    for (let ms = start; ms < start + 2_100; ms += 7) {
+      expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+      expect(isoTime(ms + 0.5)).toBe(new Date(ms + 0.5).toISOString());
+    }
+  });
+
   it('truncates fractional milliseconds like Date, and hands other times to Date', () => {
     expect(isoTime(1.9)).toBe('1970-01-01T00:00:00.001Z');
     expect(isoTime(-1)).toBe(new Date(-1).toISOString());
