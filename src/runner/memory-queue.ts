@@ -21,6 +21,9 @@ export interface MemoryQueueConfig {
   clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 }
 
+/** Settled already: `then` on it runs a callback in the next microtask. */
+const SETTLED = Promise.resolve();
+
 interface Entry {
   job: Job;
   options: EnqueueOptions;
@@ -160,10 +163,11 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
       throw new WebhookTriggerError('QUEUE_FULL', undefined, { headers: { 'retry-after': '1' } });
     }
     waiting.push({ job, options, attempt: 1 });
-    // One pump per batch of deliveries queued in the same tick.
+    // One pump per batch of deliveries queued in the same tick. A promise reaction, not
+    // queueMicrotask: Node wraps each queueMicrotask callback in an async resource.
     if (!pumpScheduled) {
       pumpScheduled = true;
-      queueMicrotask(pump);
+      void SETTLED.then(pump);
     }
   }
 
