@@ -17,9 +17,12 @@
  *   GitHub-signed delivery (no Basic auth).
  * - hookflow+github: `hookflow/node` with `verify: github({ secret })` on the same delivery.
  *
- * Per variant: a warm-up, then ROUNDS rounds of ROUND_SECONDS with CONNECTIONS connections,
- * variants interleaved round by round; medians of req/s, p50 and p99 across rounds. Any non-2xx
- * answer, error or timeout fails the run.
+ * Per variant: a warm-up, then ROUNDS rounds of ROUND_SECONDS with CONNECTIONS connections; medians
+ * of req/s, p50 and p99 across rounds. Any non-2xx answer, error or timeout fails the run.
+ * Each ratio compares two variants that run back to back in the same round, first one then the
+ * other, in alternating order from round to round; the ratio printed is the median of the
+ * per-round ratios. A machine whose speed drifts during the run (shared or throttled cores) moves
+ * both sides of a pair together, so the drift cancels out of each ratio.
  * Targets: hookflow/node ÷ bare ≥ 0.85; hookflow+github ÷ octokit ≥ 1.2.
  * Run: npm run bench:http (builds dist/ first)
  */
@@ -28,13 +31,20 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { signGithub } from 'hookflow/verify';
 
-const VARIANTS = ['bare', 'hookflow/node', 'hookflow web', 'octokit', 'hookflow+github'] as const;
+const VARIANTS = ['bare', 'hookflow/node', 'octokit', 'hookflow+github', 'hookflow web'] as const;
 type Variant = (typeof VARIANTS)[number];
+
+/** The ratios printed: each pair runs back to back in every round. */
+const PAIRS: readonly { subject: Variant; baseline: Variant; target?: number }[] = [
+  { subject: 'hookflow/node', baseline: 'bare', target: 0.85 },
+  { subject: 'hookflow+github', baseline: 'octokit', target: 1.2 },
+  { subject: 'hookflow web', baseline: 'hookflow/node' },
+];
 
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
-const ROUND_SECONDS = 5;
-const ROUNDS = 3;
+const ROUND_SECONDS = 3;
+const ROUNDS = 5;
 const PATH = '/hooks/bench';
 const USERNAME = 'bench';
 const PASSWORD = 'correct horse battery staple';
@@ -166,50 +176,49 @@ async function main() {
   for (const server of servers) await checkServer(server);
 
   const rounds = new Map<Variant, Round[]>(VARIANTS.map((variant) => [variant, []]));
+  const byVariant = new Map(servers.map((server) => [server.variant, server]));
   for (const server of servers) await load(autocannon, server, WARMUP_SECONDS);
-  // Interleaved, so that no variant always runs on a colder or hotter machine.
+  // Pairs back to back, in alternating order: bare, hookflow/node, then hookflow/node, bare, …
+  // (hookflow web, measured against hookflow/node, runs right after it).
+  const order: Variant[][] = [
+    ['bare', 'hookflow/node', 'hookflow web', 'octokit', 'hookflow+github'],
+    ['hookflow web', 'hookflow/node', 'bare', 'hookflow+github', 'octokit'],
+  ];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const server of servers) {
-      rounds.get(server.variant)?.push(await load(autocannon, server, ROUND_SECONDS));
+    for (const variant of order[round % 2] as Variant[]) {
+      const server = byVariant.get(variant) as Server;
+      rounds.get(variant)?.push(await load(autocannon, server, ROUND_SECONDS));
     }
   }
-
-  const summary = new Map(
-    VARIANTS.map((variant) => {
-      const list = rounds.get(variant) ?? [];
-      return [
-        variant,
-        {
-          rps: median(list.map((r) => r.rps)),
-          p50: median(list.map((r) => r.p50)),
-          p99: median(list.map((r) => r.p99)),
-        },
-      ] as const;
-    }),
-  );
 
   console.log(
     `1 KB JSON POST, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, median of ${ROUNDS} × ${ROUND_SECONDS} s rounds; server in a child process, autocannon in the parent`,
   );
   console.log('variant             req/s    p50 ms    p99 ms');
-  for (const [variant, s] of summary) {
+  for (const variant of VARIANTS) {
+    const list = rounds.get(variant) ?? [];
+    const rps = median(list.map((r) => r.rps));
+    const p50 = median(list.map((r) => r.p50));
+    const p99 = median(list.map((r) => r.p99));
     console.log(
-      `${variant.padEnd(16)} ${s.rps.toFixed(0).padStart(8)}  ${s.p50.toFixed(2).padStart(8)}  ${s.p99.toFixed(2).padStart(8)}`,
+      `${variant.padEnd(16)} ${rps.toFixed(0).padStart(8)}  ${p50.toFixed(2).padStart(8)}  ${p99.toFixed(2).padStart(8)}`,
     );
   }
-  const ratio = (a: Variant, b: Variant) =>
-    (summary.get(a)?.rps ?? 0) / (summary.get(b)?.rps ?? Number.POSITIVE_INFINITY);
-  for (const [a, b, target] of [
-    ['hookflow/node', 'bare', 0.85],
-    ['hookflow+github', 'octokit', 1.2],
-  ] as const) {
-    const value = ratio(a, b);
+  for (const { subject, baseline, target } of PAIRS) {
+    const a = rounds.get(subject) ?? [];
+    const b = rounds.get(baseline) ?? [];
+    const perRound = a.map(
+      (round, index) => round.rps / (b[index]?.rps ?? Number.POSITIVE_INFINITY),
+    );
+    const value = median(perRound);
+    const verdict =
+      target === undefined
+        ? 'informational'
+        : `target ≥ ${target}: ${value >= target ? 'target met' : 'NOT met'}`;
     console.log(
-      `${a} ÷ ${b}: ${value.toFixed(2)} (target ≥ ${target}: ${value >= target ? 'target met' : 'NOT met'})`,
+      `${subject} ÷ ${baseline}: ${value.toFixed(2)} (${verdict}; per round ${perRound.map((r) => r.toFixed(2)).join(' ')})`,
     );
   }
-  const web = ratio('hookflow web', 'hookflow/node');
-  console.log(`hookflow web ÷ hookflow/node: ${web.toFixed(2)} (informational)`);
 }
 
 process.on('exit', killChildren);
