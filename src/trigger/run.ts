@@ -12,6 +12,7 @@ import type {
   ExecutionError,
   ExecutionRecord,
   Job,
+  JobHandler,
   JobInfo,
   Queue,
   RunApi,
@@ -26,7 +27,7 @@ import {
   waitUntilDeadline,
 } from '../runner/index.js';
 import { isoTime } from '../runner/iso-time.js';
-import { enqueueNowOf } from '../runner/memory-queue.js';
+import { enqueueNowOf, RUN_NOW, type RunNow } from '../runner/memory-queue.js';
 import type { ResolvedTriggerConfig } from './config.js';
 
 type Outcome =
@@ -364,15 +365,19 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * `retry`) or `failed`/`timeout` (without).
    */
   function processJob(job: Job, info: JobInfo): Promise<unknown> {
-    if (config.mode === 'sync') return processSyncJob(job, info);
-    return settled(() => {
-      // In process, the runner still holds the record it made on accept: no store round trip.
-      const entry = unfinished.get(job.id);
-      if (!entry) return attemptStored(job, info);
-      entry.running = true;
-      return attempt(job, entry.record, info);
-    });
+    return settled(() => processJobNow(job, info));
   }
+
+  /** {@link processJob} for a queue that takes an attempt over at once as over ({@link RUN_NOW}). */
+  function processJobNow(job: Job, info: JobInfo): unknown {
+    if (config.mode === 'sync') return processSyncJob(job, info);
+    // In process, the runner still holds the record it made on accept: no store round trip.
+    const entry = unfinished.get(job.id);
+    if (!entry) return attemptStored(job, info);
+    entry.running = true;
+    return attempt(job, entry.record, info);
+  }
+  (processJob as JobHandler & { [RUN_NOW]: RunNow })[RUN_NOW] = processJobNow;
 
   /** {@link processJob} for a job whose record is in the store only (queued by another process). */
   async function attemptStored(job: Job, info: JobInfo): Promise<void> {
