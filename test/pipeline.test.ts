@@ -255,6 +255,24 @@ describe('createWebhookTrigger: Basic auth', () => {
       expect(await res.json()).toEqual({ ok: true });
     }
   });
+
+  it('accepts other spellings of the right credentials and refuses near misses', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      auth: { type: 'basic', username: 'hook', password: 's3cret' },
+      workflow: () => ({ ok: true }),
+    });
+    const encoded = Buffer.from('hook:s3cret').toString('base64');
+    const status = async (authorization: string) =>
+      (await trigger(post({}, { headers: { authorization } }))).status;
+    expect(await status(`Basic ${encoded}`)).toBe(200);
+    expect(await status(`basic ${encoded}`)).toBe(200);
+    expect(await status(`BASIC   ${encoded}  `)).toBe(200);
+    expect(await status(basic('hook', 's3creT'))).toBe(401);
+    expect(await status(basic('Hook', 's3cret'))).toBe(401);
+    expect(await status(`Basic ${encoded}x`)).toBe(401);
+    expect(await status(`Bearer ${encoded}`)).toBe(401);
+  });
 });
 
 describe('createWebhookTrigger: async mode', () => {
