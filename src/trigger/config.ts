@@ -2,7 +2,6 @@ import type { FieldConfig, ResolvedField } from '../parse/index.js';
 import { createMediaTypeMatcher, getPath, resolveField } from '../parse/index.js';
 import type { CompiledResponse, ResponseSpec } from '../response/index.js';
 import { compileResponse, isWebhookTriggerError } from '../response/index.js';
-import { flatString } from '../runner/flat-string.js';
 import type {
   BackoffConfig,
   Clock,
@@ -22,6 +21,7 @@ import {
   workflowExecutor,
 } from '../runner/index.js';
 import { realTimers } from '../runner/memory-queue.js';
+import { randomId } from '../runner/random-id.js';
 import type { AuthCheck, AuthConfig } from '../verify/auth.js';
 import { createAuthCheck } from '../verify/auth.js';
 import { createIpCheck, type IpCheck, type TrustProxyConfig } from '../verify/ip.js';
@@ -622,9 +622,7 @@ export function resolveTriggerConfig(config: WebhookTriggerConfig): ResolvedTrig
     exposeErrors: config.exposeErrors === true,
     clock,
     timers,
-    generateId: optionalFunction('generateId', config.generateId, () =>
-      flatString(crypto.randomUUID()),
-    ),
+    generateId: optionalFunction('generateId', config.generateId, randomId),
     executor: executor ?? workflowExecutor(workflow as Workflow),
     workflow: executor === undefined ? workflow : undefined,
     queue,
