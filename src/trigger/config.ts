@@ -177,7 +177,7 @@ export interface WebhookTriggerConfig {
    * @defaultValue `Date.now` and the real timers
    */
   clock?: (() => number) | Clock;
-  /** Makes execution ids. @defaultValue `crypto.randomUUID` */
+  /** Makes execution ids. @defaultValue random version 4 UUIDs, like `crypto.randomUUID()` */
   generateId?: () => string;
   /** Where async deliveries wait. @defaultValue `memoryQueue()` */
   queue?: Queue;
