@@ -18,6 +18,16 @@ const utf8 = new TextDecoder('utf-8');
 /** Parses a `Content-Type` header (RFC 9110 §8.3.1); a missing or broken one reads as bytes. */
 export function parseMediaType(header: string | null | undefined): MediaType {
   if (!header) return FALLBACK;
+  // A sender sends the same Content-Type every time: the last answer serves it again.
+  if (header === last.header) return last.type;
+  const type = parseNewMediaType(header);
+  last = { header, type };
+  return type;
+}
+
+let last: { header: string; type: MediaType } = { header: '', type: FALLBACK };
+
+function parseNewMediaType(header: string): MediaType {
   const semicolon = header.indexOf(';');
   const essence = (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();
   if (!/^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(essence)) return FALLBACK;
