@@ -1,4 +1,5 @@
 import type { NodeResponseLike } from '../response/index.js';
+import { DONE } from '../trigger/create.js';
 import type { NodeRequestLike, WebhookRouter, WebhookTrigger } from '../trigger/index.js';
 
 /** A `node:http` request listener that also works as Connect/Express middleware. */
@@ -33,6 +34,7 @@ export function toNodeListener(handler: WebhookTrigger | WebhookRouter): NodeLis
       return;
     }
     // handleNode never rejects for request errors; anything else is a bug to report, not to hide.
-    handler.handleNode(req, res).catch((error: unknown) => (next ? next(error) : res.end()));
+    const written = handler.handleNode(req, res);
+    if (written !== DONE) written.catch((error: unknown) => (next ? next(error) : res.end()));
   };
 }

@@ -98,8 +98,26 @@ export interface WebhookTrigger {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** What {@link handleNode} resolves with when it answered at once. */
-const DONE: Promise<void> = Promise.resolve();
+/**
+ * What handleNode returns when it answered at once: settled, never rejected, so an adapter
+ * need not attach a rejection handler to it.
+ *
+ * @internal
+ */
+export const DONE: Promise<void> = Promise.resolve();
+
+/** Writes a response that is ready, for {@link handleNode}: a failure to write rejects. */
+function writeNow(res: NodeResponseLike, sent: SentResponse): Promise<void> {
+  try {
+    writeNodeResponse(res, sent);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return DONE;
+}
+
+/** handleNode's options when none are given: recognised, so that nothing is copied from them. */
+const NO_OPTIONS: TriggerCallOptions & { path?: string } = Object.freeze({});
 
 /** A delivery past the checks made before reading its body. */
 interface Delivery {
@@ -368,16 +386,28 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     incoming: Incoming,
     options: TriggerCallOptions,
   ): SentResponse | Promise<SentResponse> {
-    const finish = (sent: SentResponse) =>
-      resolved.cors ? withCors(sent, corsHeaders(resolved, incoming.header('origin'))) : sent;
-    const fail = (error: unknown) => finish(fromError(error, 'INTERNAL_ERROR'));
     let sent: SentResponse | Promise<SentResponse>;
     try {
       sent = handleDelivery(incoming, options);
     } catch (error) {
-      return fail(error);
+      return failed(incoming, error);
     }
-    return sent instanceof Promise ? sent.then(finish, fail) : finish(sent);
+    return sent instanceof Promise
+      ? sent.then(
+          (ready) => finished(incoming, ready),
+          (error: unknown) => failed(incoming, error),
+        )
+      : finished(incoming, sent);
+  }
+
+  /** The response as sent: with the CORS headers when CORS is on. */
+  function finished(incoming: Incoming, sent: SentResponse): SentResponse {
+    return resolved.cors ? withCors(sent, corsHeaders(resolved, incoming.header('origin'))) : sent;
+  }
+
+  /** The response to a failure anywhere in the pipeline. */
+  function failed(incoming: Incoming, error: unknown): SentResponse {
+    return finished(incoming, fromError(error, 'INTERNAL_ERROR'));
   }
 
   async function handleWebhook(
@@ -390,7 +420,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
   function handleNode(
     req: NodeRequestLike,
     res: NodeResponseLike,
-    options: TriggerCallOptions & { path?: string } = {},
+    options: TriggerCallOptions & { path?: string } = NO_OPTIONS,
   ): Promise<void> {
     let call: TriggerCallOptions = options;
     const clientIp = options.clientIp ?? req.socket?.remoteAddress;
@@ -408,23 +438,33 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
         ...(clientIp === undefined ? {} : { clientIp }),
         signal: options.signal ? AbortSignal.any([options.signal, gone.signal]) : gone.signal,
       };
+    } else if (options === NO_OPTIONS) {
+      // The usual call, from toNodeListener: no options to carry over.
+      if (clientIp !== undefined) call = { clientIp };
     } else if (clientIp !== options.clientIp || options.path !== undefined) {
       const { path: _path, ...given } = options;
       call = clientIp === undefined ? given : { ...given, clientIp };
     }
+    let incoming: Incoming;
     let sent: SentResponse | Promise<SentResponse>;
     try {
-      sent = answer(fromNodeRequest(req, options.path), call);
+      incoming = fromNodeRequest(req, options.path);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (sent instanceof Promise) return sent.then((ready) => writeNodeResponse(res, ready));
     try {
-      writeNodeResponse(res, sent);
+      sent = handleDelivery(incoming, call);
     } catch (error) {
-      return Promise.reject(error);
+      return writeNow(res, failed(incoming, error));
     }
-    return DONE;
+    // As answer() does, with the response written in the same callback.
+    if (sent instanceof Promise) {
+      return sent.then(
+        (ready) => writeNodeResponse(res, finished(incoming, ready)),
+        (error: unknown) => writeNodeResponse(res, failed(incoming, error)),
+      );
+    }
+    return writeNow(res, finished(incoming, sent));
   }
 
   async function close(options: CloseOptions = {}) {
