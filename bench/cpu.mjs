@@ -1,0 +1,226 @@
+/**
+ * CPU time per delivery of the same four handlers as bench/http (bare node:http handler,
+ * `hookflow/node` with Basic auth, `@octokit/webhooks`' Node middleware, hookflow with `github()`),
+ * measured in one process without sockets: each delivery is a real `Readable` carrying the 1 KB
+ * JSON body and the headers autocannon sends, and a response object that records `writeHead` and
+ * `end`. What is left out (the HTTP parser, the kernel's send, the load generator) is the same for
+ * every handler; what is timed is the handler's own work, garbage collection included.
+ *
+ * bench/http is the end-to-end figure; on a small or shared machine its ratios move with the load
+ * generator and the scheduler. This one is steadier: rounds of DELIVERIES deliveries (50 in
+ * flight), the handlers of each pair one after the other in alternating order, CPU time from
+ * `process.cpuUsage()`; it prints the median µs per delivery and the median of the per-round ratios.
+ * Plain JavaScript run by plain `node`, importing the built package by name (`hookflow` resolves to
+ * dist/), as bench/http-server.mjs does: no TypeScript loader transforms the code under test.
+ * Run: npm run bench:cpu (builds dist/ first)
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
+import { createWebhookTrigger, memoryQueue } from 'hookflow';
+import { toNodeListener } from 'hookflow/node';
+import { github, signGithub } from 'hookflow/verify';
+
+const ROUNDS = 15;
+const DELIVERIES = 10_000;
+const IN_FLIGHT = 50;
+const USERNAME = 'bench';
+const PASSWORD = 'correct horse battery staple';
+const SECRET = "It's a Secret to Everybody";
+const AUTHORIZATION = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
+
+/** The bench/http body: a push-like JSON event of exactly 1024 bytes. */
+function makeBody() {
+  const base = { ref: 'refs/heads/main', repository: { full_name: 'acme/app' }, padding: '' };
+  const padding = 1024 - JSON.stringify(base).length;
+  return Buffer.from(JSON.stringify({ ...base, padding: 'x'.repeat(padding) }));
+}
+const BODY = makeBody();
+
+/** @typedef {(req: Readable, res: Response) => void} Listener */
+
+/** What a handler writes; `done` is called once per delivery with the status. */
+class Response {
+  statusCode = 200;
+  writableEnded = false;
+  #done;
+  /** @param {(status: number) => void} done */
+  constructor(done) {
+    this.#done = done;
+  }
+  /** @param {number} status */
+  writeHead(status) {
+    this.statusCode = status;
+    return this;
+  }
+  setHeader() {
+    return this;
+  }
+  on() {
+    return this;
+  }
+  end() {
+    this.writableEnded = true;
+    this.#done(this.statusCode);
+    return this;
+  }
+}
+
+/** @param {Record<string, string>} headers */
+function request(headers) {
+  const req = new Readable({ read() {} });
+  Object.assign(req, {
+    method: 'POST',
+    url: '/hooks/bench',
+    headers: { ...headers },
+    socket: { remoteAddress: '127.0.0.1' },
+  });
+  req.push(BODY);
+  req.push(null);
+  return req;
+}
+
+/** The bench/http bare handler: constant-time Basic check, body read and parsed, a FIFO. */
+/** @returns {Listener} */
+function bare() {
+  const expected = Buffer.from(AUTHORIZATION);
+  /** @type {unknown[]} */
+  const fifo = [];
+  let scheduled = false;
+  const work = () => {
+    scheduled = false;
+    for (let n = 0; n < 16 && fifo.length > 0; n++) fifo.shift();
+    if (fifo.length > 0) schedule();
+  };
+  const schedule = () => {
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(work);
+    }
+  };
+  return (req, res) => {
+    const given = Buffer.from(
+      String(
+        /** @type {{ headers: Record<string, string> }} */ (/** @type {unknown} */ (req)).headers
+          .authorization ?? '',
+      ),
+    );
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      res.writeHead(401).end();
+      return;
+    }
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      fifo.push({
+        receivedAt: Date.now(),
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
+      schedule();
+      res.writeHead(200).end();
+    });
+  };
+}
+
+/** @param {boolean} verify @returns {Listener} */
+function hookflow(verify) {
+  const trigger = createWebhookTrigger({
+    key: 'bench',
+    queue: memoryQueue({ concurrency: 16, maxQueued: 10_000_000 }),
+    ...(verify
+      ? { verify: github({ secret: SECRET }) }
+      : { auth: { type: 'basic', username: USERNAME, password: PASSWORD } }),
+    workflow: () => {},
+  });
+  return /** @type {Listener} */ (/** @type {unknown} */ (toNodeListener(trigger)));
+}
+
+/** @returns {Listener} */
+function octokit() {
+  const webhooks = new Webhooks({ secret: SECRET });
+  webhooks.on('push', () => {});
+  const middleware = createNodeMiddleware(webhooks, { path: '/hooks/bench' });
+  return (req, res) => {
+    void middleware(/** @type {never} */ (req), /** @type {never} */ (res));
+  };
+}
+
+/** CPU µs per delivery over `count` deliveries, `IN_FLIGHT` at a time. */
+/** @param {Listener} listener @param {Record<string, string>} headers @param {number} count */
+async function measure(listener, headers, count) {
+  const start = process.cpuUsage();
+  await new Promise((resolve, reject) => {
+    let started = 0;
+    let finished = 0;
+    const next = () => {
+      started++;
+      listener(
+        request(headers),
+        new Response((status) => {
+          if (status !== 200) reject(new Error(`answered ${status}`));
+          finished++;
+          if (finished === count) resolve(undefined);
+          else if (started < count) setImmediate(next);
+        }),
+      );
+    };
+    for (let i = 0; i < IN_FLIGHT; i++) next();
+  });
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / count;
+}
+
+/** @param {number[]} values */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return /** @type {number} */ (sorted[Math.floor(sorted.length / 2)]);
+}
+
+const basic = { 'content-type': 'application/json', authorization: AUTHORIZATION };
+const signed = {
+  'content-type': 'application/json',
+  'x-github-event': 'push',
+  'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+  ...(await signGithub(SECRET, BODY)),
+};
+const variants = {
+  bare: { listener: bare(), headers: basic },
+  'hookflow/node': { listener: hookflow(false), headers: basic },
+  octokit: { listener: octokit(), headers: signed },
+  'hookflow+github': { listener: hookflow(true), headers: signed },
+};
+/** @typedef {keyof typeof variants} Name */
+/** @type {[Name, Name][]} */
+const pairs = [
+  ['bare', 'hookflow/node'],
+  ['octokit', 'hookflow+github'],
+];
+
+/** @type {Map<Name, number[]>} */
+const costs = new Map(Object.keys(variants).map((name) => [/** @type {Name} */ (name), []]));
+for (const { listener, headers } of Object.values(variants)) await measure(listener, headers, 5000);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const pair of pairs) {
+    for (const name of round % 2 === 0 ? pair : [...pair].reverse()) {
+      const { listener, headers } = variants[name];
+      costs.get(name)?.push(await measure(listener, headers, DELIVERIES));
+    }
+  }
+}
+
+console.log(
+  `1 KB JSON POST, ${DELIVERIES} deliveries per round (${IN_FLIGHT} in flight), median of ${ROUNDS} rounds; CPU time in one process, no sockets`,
+);
+console.log('variant          µs/delivery');
+for (const [name, list] of costs)
+  console.log(`${name.padEnd(16)} ${median(list).toFixed(1).padStart(10)}`);
+// Deliveries per CPU second, subject ÷ baseline: the throughput ratio of a CPU-bound server.
+for (const [baseline, subject] of pairs) {
+  const a = costs.get(baseline) ?? [];
+  const b = costs.get(subject) ?? [];
+  const perRound = a.map((cost, index) => cost / (b[index] ?? Number.NaN));
+  console.log(
+    `${subject} ÷ ${baseline}, deliveries per CPU second: ${median(perRound).toFixed(2)} (per round ${perRound.map((r) => r.toFixed(2)).join(' ')})`,
+  );
+}
