@@ -43,8 +43,8 @@ const PAIRS: readonly { subject: Variant; baseline: Variant; target?: number }[]
 
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
-const ROUND_SECONDS = 3;
-const ROUNDS = 5;
+const ROUND_SECONDS = 2;
+const ROUNDS = 9;
 const PATH = '/hooks/bench';
 const USERNAME = 'bench';
 const PASSWORD = 'correct horse battery staple';
