@@ -1,8 +1,8 @@
 /**
- * The same text, stored in one piece. A string built by concatenation (as `crypto.randomUUID()`
- * builds its result on Node) is a tree of pieces, about 500 bytes for a UUID; reading a character
- * makes V8 join it once, in place, to about 60. Worth it for strings that are kept, such as the ids
- * and timestamps of the records a store holds; on other engines it is a harmless read.
+ * The same text, stored in one piece. A string built by concatenation is a tree of its pieces
+ * (Node's `crypto.randomUUID()` result is about 500 bytes of them); reading a character makes V8
+ * join it once, in place. Worth it for text that is kept and shared, such as the part of every
+ * timestamp up to the second; on other engines it is a harmless read.
  *
  * @internal
  */
