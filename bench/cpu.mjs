@@ -19,23 +19,13 @@ import { Readable } from 'node:stream';
 import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
 import { createWebhookTrigger, memoryQueue } from 'hookflow';
 import { toNodeListener } from 'hookflow/node';
-import { github, signGithub } from 'hookflow/verify';
+import { github } from 'hookflow/verify';
+import { AUTHORIZATION, BODY, deliveryHeaders, PASSWORD, SECRET, USERNAME } from './delivery.mjs';
 
 const ROUNDS = 15;
 const DELIVERIES = 10_000;
 const IN_FLIGHT = 50;
-const USERNAME = 'bench';
-const PASSWORD = 'correct horse battery staple';
-const SECRET = "It's a Secret to Everybody";
-const AUTHORIZATION = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
-
-/** The bench/http body: a push-like JSON event of exactly 1024 bytes. */
-function makeBody() {
-  const base = { ref: 'refs/heads/main', repository: { full_name: 'acme/app' }, padding: '' };
-  const padding = 1024 - JSON.stringify(base).length;
-  return Buffer.from(JSON.stringify({ ...base, padding: 'x'.repeat(padding) }));
-}
-const BODY = makeBody();
+const BODY_BYTES = Buffer.from(BODY);
 
 /** @typedef {(req: Readable, res: Response) => void} Listener */
 
@@ -75,7 +65,7 @@ function request(headers) {
     headers: { ...headers },
     socket: { remoteAddress: '127.0.0.1' },
   });
-  req.push(BODY);
+  req.push(BODY_BYTES);
   req.push(null);
   return req;
 }
@@ -177,13 +167,7 @@ function median(values) {
   return /** @type {number} */ (sorted[Math.floor(sorted.length / 2)]);
 }
 
-const basic = { 'content-type': 'application/json', authorization: AUTHORIZATION };
-const signed = {
-  'content-type': 'application/json',
-  'x-github-event': 'push',
-  'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
-  ...(await signGithub(SECRET, BODY)),
-};
+const { basic, signed } = await deliveryHeaders();
 const variants = {
   bare: { listener: bare(), headers: basic },
   'hookflow/node': { listener: hookflow(false), headers: basic },

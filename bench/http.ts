@@ -29,7 +29,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { signGithub } from 'hookflow/verify';
+import { BODY, deliveryHeaders, PASSWORD, SECRET, USERNAME } from './delivery.mjs';
 
 const VARIANTS = ['bare', 'hookflow/node', 'octokit', 'hookflow+github', 'hookflow web'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -46,18 +46,6 @@ const WARMUP_SECONDS = 2;
 const ROUND_SECONDS = 2;
 const ROUNDS = 9;
 const PATH = '/hooks/bench';
-const USERNAME = 'bench';
-const PASSWORD = 'correct horse battery staple';
-const AUTHORIZATION = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
-const SECRET = "It's a Secret to Everybody";
-
-/** A push-like JSON event of exactly 1024 bytes (ASCII). */
-function makeBody(): string {
-  const base = { ref: 'refs/heads/main', repository: { full_name: 'acme/app' }, padding: '' };
-  const padding = 1024 - JSON.stringify(base).length;
-  return JSON.stringify({ ...base, padding: 'x'.repeat(padding) });
-}
-const BODY = makeBody();
 
 function isGithubVariant(variant: Variant): boolean {
   return variant === 'octokit' || variant === 'hookflow+github';
@@ -163,13 +151,7 @@ function median(values: number[]): number {
 
 async function main() {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-  const basic = { 'content-type': 'application/json', authorization: AUTHORIZATION };
-  const signed = {
-    'content-type': 'application/json',
-    'x-github-event': 'push',
-    'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
-    ...(await signGithub(SECRET, BODY)),
-  };
+  const { basic, signed } = await deliveryHeaders();
   const servers = await Promise.all(
     VARIANTS.map((variant) => startServer(variant, isGithubVariant(variant) ? signed : basic)),
   );
