@@ -12,7 +12,7 @@ const record = (id: string, status: ExecutionStatus, second: number): ExecutionR
 });
 
 describe('memoryExecutionStore', () => {
-  it('evicts the oldest finished records first, never a running one', async () => {
+  it('evicts the oldest finished records first, keeping running ones while finished ones are left', async () => {
     const store = memoryExecutionStore({ maxRecords: 3 });
     store.put(record('a', 'started', 1));
     store.put(record('b', 'resolved', 2));
@@ -36,6 +36,33 @@ describe('memoryExecutionStore', () => {
     for (let i = 5000; i < 5010; i++) store.put(record(`r${i}`, 'resolved', 0));
     expect((await store.list()).map((r) => r.id)).not.toContain('long');
     expect(await store.list()).toHaveLength(10);
+  });
+
+  it('stays bounded when more records are running than it keeps: the oldest running ones go', async () => {
+    // A web process whose queue runs deliveries in other processes only ever sees them queued.
+    const store = memoryExecutionStore({ maxRecords: 100 });
+    for (let i = 0; i < 20_000; i++) store.put(record(`q${i}`, 'queued', i % 60));
+    const kept = await store.list();
+    expect(kept).toHaveLength(100);
+    expect(kept[0]?.id).toBe('q19999');
+    expect(kept.at(-1)?.id).toBe('q19900');
+    expect(await store.get('q19899')).toBeUndefined();
+  });
+
+  it('evicts a record that was running once its run has ended, in its turn', async () => {
+    const store = memoryExecutionStore({ maxRecords: 2 });
+    const live = record('live', 'started', 0);
+    store.put(live);
+    store.put(record('a', 'resolved', 1));
+    store.put(record('b', 'resolved', 2));
+    // `live` was skipped as running and `a` evicted.
+    expect((await store.list()).map((r) => r.id)).toEqual(['b', 'live']);
+    store.put({ ...live, status: 'resolved' });
+    store.put(record('c', 'resolved', 3));
+    // `b` is older in the eviction order than `live`, which went back to its end when it ended.
+    expect((await store.list()).map((r) => r.id)).toEqual(['c', 'live']);
+    store.put(record('d', 'resolved', 4));
+    expect((await store.list()).map((r) => r.id)).toEqual(['d', 'c']);
   });
 
   it('lists newest first, by status, before a time, up to a limit', async () => {

@@ -4,7 +4,10 @@ import type { ExecutionQuery, ExecutionRecord, ExecutionStore } from './types.js
 /** Options of {@link memoryExecutionStore}. */
 export interface MemoryExecutionStoreConfig {
   /**
-   * How many records to keep; past it the oldest finished records are evicted (never a running one).
+   * How many records to keep; past it the oldest finished records are evicted. Running ones stay
+   * while finished ones are left to evict: only when more than `maxRecords` runs are in progress
+   * (or queued for workers in other processes, which this store never hears from again) do the
+   * oldest of them go too, so that memory stays bounded.
    * @defaultValue `1000`
    */
   maxRecords?: number;
@@ -45,30 +48,42 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     throw new RangeError(`maxRecords must be a positive integer, received ${String(maxRecords)}`);
   }
   const records = new Map<string, ExecutionRecord>();
-  // Ids in insertion order, for eviction: iterating the Map from its start would step over every
-  // deleted entry still in its table (a FIFO deletes at the front), on every put.
+  // Ids in the order they may be evicted, oldest first: iterating the Map from its start would step
+  // over every deleted entry still in its table (a FIFO deletes at the front), on every put.
   let order: string[] = [];
   let head = 0;
+  // Ids taken out of `order` because they were running, oldest first: each goes back to the end
+  // of `order` when its run ends, so no put scans the same running record twice.
+  const parked = new Set<string>();
 
   function evict() {
-    // The oldest finished records go first; a running one is moved to the back (never dropped).
-    for (let left = order.length - head; left > 0 && records.size > maxRecords; left--) {
+    while (records.size > maxRecords && head < order.length) {
       const id = order[head++] as string;
       const record = records.get(id);
-      if (record && RUNNING.has(record.status)) order.push(id);
+      if (record === undefined) continue;
+      if (RUNNING.has(record.status)) parked.add(id);
       else records.delete(id);
     }
     if (head > 1024 && head * 2 > order.length) {
       order = order.slice(head);
       head = 0;
     }
+    // Nothing finished is left: the oldest running records go as well.
+    for (const id of parked) {
+      if (records.size <= maxRecords) break;
+      parked.delete(id);
+      records.delete(id);
+    }
   }
 
   function keep(record: ExecutionRecord) {
     const kept = records.get(record.id);
+    if (kept === undefined) order.push(record.id);
+    // A parked record whose run ended can be evicted again, in its turn.
+    else if (parked.size > 0 && !RUNNING.has(record.status) && parked.delete(record.id))
+      order.push(record.id);
     // The runner's live record, saved again after a change: it is already the one kept.
     if (kept === record) return;
-    if (kept === undefined) order.push(record.id);
     records.set(record.id, record);
     if (records.size > maxRecords) evict();
   }
