@@ -91,6 +91,8 @@ export interface BullmqQueue extends Queue {
 }
 
 const BACKOFF_TYPE = 'hookflow';
+/** How many lost job ids a worker remembers, so that each is reported once. */
+const REPORTED_LIMIT = 10_000;
 
 /** A job's return value as BullMQ reports it: JSON text in some versions, parsed in others. */
 function parsed(value: unknown): unknown {
@@ -287,11 +289,13 @@ export function bullmqQueue(config: BullmqQueueConfig): BullmqQueue {
     // A job taken over from dead workers too often is failed by BullMQ without running the
     // handler (when a worker next picks it up, or, in older versions, by the stall check): the
     // trigger records it as dead. Failures the handler threw were recorded already.
-    // Both signals may come for one job: it is reported once.
+    // Both signals may come for one job: it is reported once. They come close together, so only
+    // the latest ids are remembered (a long-lived worker must not grow with every lost job).
     const reported = new Set<string>();
     const lost = async (job: BullJob<JobData>, reason?: string) => {
       if (reported.has(job.id as string)) return;
       reported.add(job.id as string);
+      if (reported.size > REPORTED_LIMIT) reported.delete(reported.values().next().value as string);
       await options.onLost?.(decodeJob(job.data), {
         name: 'Error',
         message: reason || 'The job stalled more often than allowed.',
