@@ -85,7 +85,8 @@ function hasOneShotHash(crypto: NodeCrypto): boolean {
  * HMAC on `node:crypto`. `createHmac` makes a stream object and a native HMAC context per call;
  * instead the key is padded into its inner and outer blocks once, and each message is signed as
  * two one-shot hashes, H(K ⊕ opad ‖ H(K ⊕ ipad ‖ message)) (RFC 2104 §2), which allocate only
- * the digests and a view of the shared buffer. Per delivery through a trigger this costs a tenth less CPU (bench/cpu).
+ * the digests and a view of the shared buffer. Through a trigger this saves about a tenth of the
+ * CPU time of a 1 KB GitHub delivery.
  */
 function nodeHmacKey(crypto: NodeCrypto, algorithm: HmacAlgorithm, key: Uint8Array): HmacKey {
   const keyObject = crypto.createSecretKey(key);
