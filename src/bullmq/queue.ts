@@ -22,6 +22,7 @@ import {
   waitUntilDeadline,
 } from '../runner/index.js';
 import { decodeJob, decodeSent, encodeJob, encodeSent, type JobData, jobIdOf } from './codec.js';
+import { createFirstSight } from './first-sight.js';
 import {
   checkPositive,
   checkPrefix,
@@ -291,11 +292,9 @@ export function bullmqQueue(config: BullmqQueueConfig): BullmqQueue {
     // trigger records it as dead. Failures the handler threw were recorded already.
     // Both signals may come for one job: it is reported once. They come close together, so only
     // the latest ids are remembered (a long-lived worker must not grow with every lost job).
-    const reported = new Set<string>();
+    const firstReport = createFirstSight(REPORTED_LIMIT);
     const lost = async (job: BullJob<JobData>, reason?: string) => {
-      if (reported.has(job.id as string)) return;
-      reported.add(job.id as string);
-      if (reported.size > REPORTED_LIMIT) reported.delete(reported.values().next().value as string);
+      if (!firstReport(job.id as string)) return;
       await options.onLost?.(decodeJob(job.data), {
         name: 'Error',
         message: reason || 'The job stalled more often than allowed.',
