@@ -37,6 +37,33 @@ describe('toNodeListener on a real node:http server', () => {
     });
   });
 
+  it('hands the workflow every header as one string, repeated ones joined', async () => {
+    const trigger = createWebhookTrigger({
+      mode: 'sync',
+      workflow: (ctx) => ({ tag: ctx.headers['x-tag'], cookie: ctx.headers['set-cookie'] }),
+    });
+    const base = await listen(toNodeListener(trigger));
+    // Node joins most repeated request headers itself; Set-Cookie stays a list until hookflow.
+    const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${base}/hook`, {
+        method: 'POST',
+        headers: { ...json, 'x-tag': ['a', 'b'], 'set-cookie': ['c=1', 'd=2'] },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ tag: 'a, b', cookie: 'c=1, d=2' });
+  });
+
   it('sends every answer with its Content-Length, never chunked (UTF-8 bodies counted in bytes)', async () => {
     const trigger = createWebhookTrigger({
       mode: 'sync',

@@ -71,13 +71,17 @@ class NodeIncoming implements Incoming {
   };
 
   headers(): Record<string, string> {
-    const out: Record<string, string> = {};
-    const all = this.#req.headers;
-    for (const name of Object.keys(all)) {
-      const value = all[name];
-      if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+    // A spread copies Node's object by cloning its shape, several times faster than setting each
+    // name on a new object; the rare values that are not strings are mended afterwards.
+    const out = { ...this.#req.headers };
+    for (const name in out) {
+      const value = out[name];
+      // `in` also walks inherited names: only own values are the request's.
+      if (typeof value === 'string' || !Object.hasOwn(out, name)) continue;
+      if (value === undefined) delete out[name];
+      else out[name] = value.join(', ');
     }
-    return out;
+    return out as Record<string, string>;
   }
 
   body(): NodeRequestLike {
