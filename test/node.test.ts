@@ -44,22 +44,24 @@ describe('toNodeListener on a real node:http server', () => {
     });
     const base = await listen(toNodeListener(trigger));
     // Node joins most repeated request headers itself; Set-Cookie stays a list until hookflow.
-    const answer = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${base}/hook`, {
-        method: 'POST',
-        headers: { ...json, 'x-tag': ['a', 'b'], 'set-cookie': ['c=1', 'd=2'] },
-      });
-      req.on('response', (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
+    const answer = await new Promise<{ status: number | undefined; body: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(`${base}/hook`, {
+          method: 'POST',
+          headers: { ...json, 'x-tag': ['a', 'b'], 'set-cookie': ['c=1', 'd=2'] },
         });
-        res.on('end', () => resolve({ status: res.statusCode, body }));
-      });
-      req.on('error', reject);
-      req.end('{}');
-    });
+        req.on('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode, body }));
+        });
+        req.on('error', reject);
+        req.end('{}');
+      },
+    );
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ tag: 'a, b', cookie: 'c=1, d=2' });
   });
