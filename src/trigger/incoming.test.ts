@@ -19,6 +19,11 @@ describe('fromNodeRequest', () => {
     expect(incoming.url).toBe('http://example.test/hook');
   });
 
+  it('passes on a value of another type, set by a framework, as it is', () => {
+    const headers = { host: 'example.test', 'content-length': 5 as unknown as string };
+    expect(fromNodeRequest(request(headers)).headers()).toEqual(headers);
+  });
+
   it('gives a copy: changing it leaves the request alone', () => {
     const headers = { host: 'example.test', 'x-a': '1' };
     const copy = fromNodeRequest(request(headers)).headers();

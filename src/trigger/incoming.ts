@@ -79,7 +79,7 @@ class NodeIncoming implements Incoming {
       // `in` also walks inherited names: only own values are the request's.
       if (typeof value === 'string' || !Object.hasOwn(out, name)) continue;
       if (value === undefined) delete out[name];
-      else out[name] = value.join(', ');
+      else if (Array.isArray(value)) out[name] = value.join(', ');
     }
     return out as Record<string, string>;
   }
