@@ -106,16 +106,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export const DONE: Promise<void> = Promise.resolve();
 
-/** Writes a response that is ready, for {@link handleNode}: a failure to write rejects. */
-function writeNow(res: NodeResponseLike, sent: SentResponse): Promise<void> {
-  try {
-    writeNodeResponse(res, sent);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return DONE;
-}
-
 /** handleNode's options when none are given: recognised, so that nothing is copied from them. */
 const NO_OPTIONS: TriggerCallOptions & { path?: string } = Object.freeze({});
 
@@ -379,25 +369,27 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
   }
 
   /**
-   * Runs the pipeline and turns any failure into the error response; never throws or rejects.
-   * The answer is there at once when nothing in the pipeline had to wait.
+   * Runs the pipeline, turns any failure into the error response, and hands the response to
+   * `deliver`, in the same callback: at once when nothing in the pipeline had to wait. Throws (or
+   * rejects) only with what `deliver` throws.
    */
-  function answer(
+  function answer<T>(
     incoming: Incoming,
     options: TriggerCallOptions,
-  ): SentResponse | Promise<SentResponse> {
+    deliver: (sent: SentResponse) => T,
+  ): T | Promise<T> {
     let sent: SentResponse | Promise<SentResponse>;
     try {
       sent = handleDelivery(incoming, options);
     } catch (error) {
-      return failed(incoming, error);
+      return deliver(failed(incoming, error));
     }
     return sent instanceof Promise
       ? sent.then(
-          (ready) => finished(incoming, ready),
-          (error: unknown) => failed(incoming, error),
+          (ready) => deliver(finished(incoming, ready)),
+          (error: unknown) => deliver(failed(incoming, error)),
         )
-      : finished(incoming, sent);
+      : deliver(finished(incoming, sent));
   }
 
   /** The response as sent: with the CORS headers when CORS is on. */
@@ -414,7 +406,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     request: Request,
     options: TriggerCallOptions = {},
   ): Promise<Response> {
-    return toResponse(await answer(fromRequest(request), options));
+    return answer(fromRequest(request), options, toResponse);
   }
 
   function handleNode(
@@ -445,26 +437,15 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
       const { path: _path, ...given } = options;
       call = clientIp === undefined ? given : { ...given, clientIp };
     }
-    let incoming: Incoming;
-    let sent: SentResponse | Promise<SentResponse>;
+    let written: void | Promise<void>;
     try {
-      incoming = fromNodeRequest(req, options.path);
+      written = answer(fromNodeRequest(req, options.path), call, (sent) =>
+        writeNodeResponse(res, sent),
+      );
     } catch (error) {
       return Promise.reject(error);
     }
-    try {
-      sent = handleDelivery(incoming, call);
-    } catch (error) {
-      return writeNow(res, failed(incoming, error));
-    }
-    // As answer() does, with the response written in the same callback.
-    if (sent instanceof Promise) {
-      return sent.then(
-        (ready) => writeNodeResponse(res, finished(incoming, ready)),
-        (error: unknown) => writeNodeResponse(res, failed(incoming, error)),
-      );
-    }
-    return writeNow(res, finished(incoming, sent));
+    return written instanceof Promise ? written : DONE;
   }
 
   async function close(options: CloseOptions = {}) {
