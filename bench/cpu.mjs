@@ -14,13 +14,10 @@
  * dist/), as bench/http-server.mjs does: no TypeScript loader transforms the code under test.
  * Run: npm run bench:cpu (builds dist/ first)
  */
-import { timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
-import { createWebhookTrigger, memoryQueue } from 'hookflow';
 import { toNodeListener } from 'hookflow/node';
-import { github } from 'hookflow/verify';
-import { AUTHORIZATION, BODY, deliveryHeaders, PASSWORD, SECRET, USERNAME } from './delivery.mjs';
+import { BODY, deliveryHeaders, PASSWORD, SECRET, USERNAME } from './delivery.mjs';
+import { bareListener, hookflowTrigger, octokitListener } from './handlers.mjs';
 
 const ROUNDS = 15;
 const DELIVERIES = 10_000;
@@ -70,72 +67,6 @@ function request(headers) {
   return req;
 }
 
-/** The bench/http bare handler: constant-time Basic check, body read and parsed, a FIFO. */
-/** @returns {Listener} */
-function bare() {
-  const expected = Buffer.from(AUTHORIZATION);
-  /** @type {unknown[]} */
-  const fifo = [];
-  let scheduled = false;
-  const work = () => {
-    scheduled = false;
-    for (let n = 0; n < 16 && fifo.length > 0; n++) fifo.shift();
-    if (fifo.length > 0) schedule();
-  };
-  const schedule = () => {
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(work);
-    }
-  };
-  return (req, res) => {
-    const given = Buffer.from(
-      String(
-        /** @type {{ headers: Record<string, string> }} */ (/** @type {unknown} */ (req)).headers
-          .authorization ?? '',
-      ),
-    );
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      res.writeHead(401).end();
-      return;
-    }
-    /** @type {Buffer[]} */
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      fifo.push({
-        receivedAt: Date.now(),
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-      });
-      schedule();
-      res.writeHead(200).end();
-    });
-  };
-}
-
-/** @param {boolean} verify @returns {Listener} */
-function hookflow(verify) {
-  const trigger = createWebhookTrigger({
-    key: 'bench',
-    queue: memoryQueue({ concurrency: 16, maxQueued: 10_000_000 }),
-    ...(verify
-      ? { verify: github({ secret: SECRET }) }
-      : { auth: { type: 'basic', username: USERNAME, password: PASSWORD } }),
-    workflow: () => {},
-  });
-  return /** @type {Listener} */ (/** @type {unknown} */ (toNodeListener(trigger)));
-}
-
-/** @returns {Listener} */
-function octokit() {
-  const webhooks = new Webhooks({ secret: SECRET });
-  webhooks.on('push', () => {});
-  const middleware = createNodeMiddleware(webhooks, { path: '/hooks/bench' });
-  return (req, res) => {
-    void middleware(/** @type {never} */ (req), /** @type {never} */ (res));
-  };
-}
-
 /** CPU µs per delivery over `count` deliveries, `IN_FLIGHT` at a time. */
 /** @param {Listener} listener @param {Record<string, string>} headers @param {number} count */
 async function measure(listener, headers, count) {
@@ -167,12 +98,21 @@ function median(values) {
   return /** @type {number} */ (sorted[Math.floor(sorted.length / 2)]);
 }
 
+const settings = { path: '/hooks/bench', username: USERNAME, password: PASSWORD, secret: SECRET };
+/** The handlers as a Listener: each only calls what the `Response` above records. */
+const asListener = (/** @type {unknown} */ handler) => /** @type {Listener} */ (handler);
 const { basic, signed } = await deliveryHeaders();
 const variants = {
-  bare: { listener: bare(), headers: basic },
-  'hookflow/node': { listener: hookflow(false), headers: basic },
-  octokit: { listener: octokit(), headers: signed },
-  'hookflow+github': { listener: hookflow(true), headers: signed },
+  bare: { listener: asListener(bareListener(settings)), headers: basic },
+  'hookflow/node': {
+    listener: asListener(toNodeListener(hookflowTrigger(settings, false))),
+    headers: basic,
+  },
+  octokit: { listener: asListener(octokitListener(settings)), headers: signed },
+  'hookflow+github': {
+    listener: asListener(toNodeListener(hookflowTrigger(settings, true))),
+    headers: signed,
+  },
 };
 /** @typedef {keyof typeof variants} Name */
 /** @type {[Name, Name][]} */

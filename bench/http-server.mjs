@@ -7,81 +7,14 @@
  * Usage (done by bench/http.ts): node bench/http-server.mjs <variant> '<settings as JSON>'
  * It reports `{ port }` over IPC once listening and exits when the parent goes away.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
-import { createNodeMiddleware, Webhooks } from '@octokit/webhooks';
-import { createWebhookTrigger, memoryQueue } from 'hookflow';
 import { toNodeListener } from 'hookflow/node';
-import { github } from 'hookflow/verify';
+import { bareListener, hookflowTrigger, octokitListener } from './handlers.mjs';
 
 const [variant, json] = process.argv.slice(2);
-/** @type {{ path: string, username: string, password: string, secret: string }} */
+/** @type {import('./handlers.mjs').Settings} */
 const settings = JSON.parse(json ?? '{}');
-
-function hookflowTrigger() {
-  return createWebhookTrigger({
-    key: 'bench',
-    queue: memoryQueue({ concurrency: 16, maxQueued: 10_000_000 }),
-    ...(variant === 'hookflow+github'
-      ? { verify: github({ secret: settings.secret }) }
-      : { auth: { type: 'basic', username: settings.username, password: settings.password } }),
-    workflow: () => {},
-  });
-}
-
-/** The same work written by hand: auth, body, parse, an in-memory FIFO and a worker, 200 ok. */
-function bareListener() {
-  const expected = Buffer.from(
-    `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}`,
-  );
-  /** @type {{ id: string, receivedAt: number, body: unknown }[]} */
-  const fifo = [];
-  let scheduled = false;
-  function work() {
-    scheduled = false;
-    for (let n = 0; n < 16 && fifo.length > 0; n++) fifo.shift();
-    if (fifo.length > 0) schedule();
-  }
-  function schedule() {
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(work);
-    }
-  }
-  /** @param {import('node:http').ServerResponse} res */
-  function answer(res, /** @type {number} */ status, /** @type {string} */ text) {
-    res.writeHead(status, {
-      'content-type': 'text/plain; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-    });
-    res.end(text);
-  }
-  /** @type {import('node:http').RequestListener} */
-  return function bareHandler(req, res) {
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      req.resume();
-      answer(res, 401, 'unauthorized');
-      return;
-    }
-    /** @type {Buffer[]} */
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      let body;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        answer(res, 400, 'invalid json');
-        return;
-      }
-      fifo.push({ id: randomUUID(), receivedAt: Date.now(), body });
-      schedule();
-      answer(res, 200, 'ok');
-    });
-  };
-}
 
 /**
  * A plain IncomingMessage → Request → trigger → Response → ServerResponse bridge.
@@ -118,20 +51,14 @@ function webBridge(/** @type {import('hookflow').WebhookTrigger} */ trigger) {
 function listener() {
   switch (variant) {
     case 'bare':
-      return bareListener();
+      return bareListener(settings);
     case 'hookflow/node':
     case 'hookflow+github':
-      return toNodeListener(hookflowTrigger());
+      return toNodeListener(hookflowTrigger(settings, variant === 'hookflow+github'));
     case 'hookflow web':
-      return webBridge(hookflowTrigger());
-    case 'octokit': {
-      const webhooks = new Webhooks({ secret: settings.secret });
-      webhooks.on('push', () => {});
-      const middleware = createNodeMiddleware(webhooks, { path: settings.path });
-      return (req, res) => {
-        middleware(req, res);
-      };
-    }
+      return webBridge(hookflowTrigger(settings, false));
+    case 'octokit':
+      return octokitListener(settings);
     default:
       throw new Error(`unknown variant ${variant}`);
   }
