@@ -22,7 +22,13 @@
  * Each ratio compares two variants that run back to back in the same round, first one then the
  * other, in alternating order from round to round; the ratio printed is the median of the
  * per-round ratios. A machine whose speed drifts during the run (shared or throttled cores) moves
- * both sides of a pair together, so the drift cancels out of each ratio.
+ * both sides of a pair together, so the drift cancels out of each ratio; short rounds keep the two
+ * sides close together in time.
+ *
+ * Reading the figures: on loopback, each response the server writes also wakes the load
+ * generator's process, and what the write costs the server depends on whether that process is
+ * already running. A server that answers sooner finds it awake more often, so a difference in
+ * handler CPU time between two variants shows up here several times larger than in bench/cpu.
  * Targets: hookflow/node ÷ bare ≥ 0.85; hookflow+github ÷ octokit ≥ 1.2.
  * Run: npm run bench:http (builds dist/ first)
  */
@@ -43,8 +49,8 @@ const PAIRS: readonly { subject: Variant; baseline: Variant; target?: number }[]
 
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
-const ROUND_SECONDS = 2;
-const ROUNDS = 9;
+const ROUND_SECONDS = 1;
+const ROUNDS = 21;
 const PATH = '/hooks/bench';
 
 function isGithubVariant(variant: Variant): boolean {
