@@ -58,7 +58,9 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
 
   function evict() {
     while (records.size > maxRecords && head < order.length) {
-      const id = order[head++] as string;
+      const id = order[head] as string;
+      // Cleared as it is taken: an evicted id must not outlive its record here.
+      order[head++] = undefined as unknown as string;
       const record = records.get(id);
       if (record === undefined) continue;
       if (RUNNING.has(record.status)) parked.add(id);
