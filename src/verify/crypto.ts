@@ -4,6 +4,7 @@
  */
 import { concatBytes as concat } from '../parse/body.js';
 import { WebhookTriggerError } from '../response/errors.js';
+import { sha256AfterBlock, sha256Midstate } from './sha256-block.js';
 
 type NodeCrypto = typeof import('node:crypto');
 
@@ -86,7 +87,9 @@ function hasOneShotHash(crypto: NodeCrypto): boolean {
  * instead the key is padded into its inner and outer blocks once, and each message is signed as
  * two one-shot hashes, H(K ⊕ opad ‖ H(K ⊕ ipad ‖ message)) (RFC 2104 §2), which allocate only
  * the digests and a view of the shared buffer. Through a trigger this saves about a tenth of the
- * CPU time of a 1 KB GitHub delivery.
+ * CPU time of a 1 KB GitHub delivery. With SHA-256 the outer hash is one block from a midstate
+ * computed here, done in JavaScript ({@link sha256AfterBlock}): about 5% less CPU time again for
+ * the same delivery, as a native call's fixed cost is larger than one block's hashing.
  */
 function nodeHmacKey(crypto: NodeCrypto, algorithm: HmacAlgorithm, key: Uint8Array): HmacKey {
   const keyObject = crypto.createSecretKey(key);
@@ -106,6 +109,9 @@ function nodeHmacKey(crypto: NodeCrypto, algorithm: HmacAlgorithm, key: Uint8Arr
   // The outer message: the key's outer block, then the inner digest written in per call.
   const outer = Buffer.alloc(block + digest);
   for (let i = 0; i < block; i++) outer[i] = (padded[i] as number) ^ 0x5c;
+  // With SHA-256 the outer block is compressed once, here: the outer hash is then one block in
+  // JavaScript, which costs less than a native call.
+  const outerState = algorithm === 'sha256' ? sha256Midstate(outer.subarray(0, block)) : undefined;
   return {
     sign(parts) {
       let length = block;
@@ -124,7 +130,9 @@ function nodeHmacKey(crypto: NodeCrypto, algorithm: HmacAlgorithm, key: Uint8Arr
           offset += part.length;
         }
       }
-      outer.set(hash(algorithm, scratch.subarray(0, length), 'buffer'), block);
+      const innerDigest = hash(algorithm, scratch.subarray(0, length), 'buffer');
+      if (outerState) return sha256AfterBlock(outerState, innerDigest);
+      outer.set(innerDigest, block);
       return hash(algorithm, outer, 'buffer');
     },
   };
