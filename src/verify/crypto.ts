@@ -88,8 +88,8 @@ function hasOneShotHash(crypto: NodeCrypto): boolean {
  * two one-shot hashes, H(K ⊕ opad ‖ H(K ⊕ ipad ‖ message)) (RFC 2104 §2), which allocate only
  * the digests and a view of the shared buffer. Through a trigger this saves about a tenth of the
  * CPU time of a 1 KB GitHub delivery. With SHA-256 the outer hash is one block from a midstate
- * computed here, done in JavaScript ({@link sha256AfterBlock}): about 5% less CPU time again for
- * the same delivery, as a native call's fixed cost is larger than one block's hashing.
+ * computed here, done in JavaScript ({@link sha256AfterBlock}), as a native call's fixed cost is
+ * larger than one block's hashing: 1 to 5% less CPU time again for the same delivery.
  */
 function nodeHmacKey(crypto: NodeCrypto, algorithm: HmacAlgorithm, key: Uint8Array): HmacKey {
   const keyObject = crypto.createSecretKey(key);

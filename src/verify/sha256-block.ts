@@ -21,15 +21,9 @@ const K = Int32Array.of(
 );
 
 /** The initial hash value (FIPS 180-4 §5.3.3). */
+// biome-ignore format: eight constants on one line, as in the standard.
 const INITIAL = Int32Array.of(
-  0x6a09e667,
-  0xbb67ae85,
-  0x3c6ef372,
-  0xa54ff53a,
-  0x510e527f,
-  0x9b05688c,
-  0x1f83d9ab,
-  0x5be0cd19,
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 );
 
 /** The message schedule, shared: a compression runs to its end without yielding. */
@@ -76,10 +70,10 @@ function compress(state: Int32Array): void {
   state[7] = ((state[7] as number) + h) | 0;
 }
 
-/** Reads 16 big-endian words from 64 bytes at `offset` into `W[0..15]`. */
-function load(bytes: Uint8Array, offset: number): void {
-  for (let i = 0; i < 16; i++) {
-    const at = offset + i * 4;
+/** Reads the first `words` big-endian words of `bytes` into `W`. */
+function load(bytes: Uint8Array, words: number): void {
+  for (let i = 0; i < words; i++) {
+    const at = i * 4;
     W[i] =
       ((bytes[at] as number) << 24) |
       ((bytes[at + 1] as number) << 16) |
@@ -95,7 +89,7 @@ function load(bytes: Uint8Array, offset: number): void {
 export function sha256Midstate(block: Uint8Array): Int32Array {
   if (block.length !== 64) throw new RangeError('a SHA-256 block is 64 bytes');
   const state = Int32Array.from(INITIAL);
-  load(block, 0);
+  load(block, 16);
   compress(state);
   return state;
 }
@@ -112,14 +106,7 @@ const working = new Int32Array(8);
 export function sha256AfterBlock(midstate: Int32Array, tail: Uint8Array): Uint8Array {
   if (tail.length !== 32) throw new RangeError('the tail is a 32-byte digest');
   working.set(midstate);
-  for (let i = 0; i < 8; i++) {
-    const at = i * 4;
-    W[i] =
-      ((tail[at] as number) << 24) |
-      ((tail[at + 1] as number) << 16) |
-      ((tail[at + 2] as number) << 8) |
-      (tail[at + 3] as number);
-  }
+  load(tail, 8);
   // Padding (FIPS 180-4 §5.1.1): a 1 bit, zeros, and the message length in bits (96 bytes).
   W[8] = 0x80000000 | 0;
   W.fill(0, 9, 15);
