@@ -18,6 +18,7 @@ import { Readable } from 'node:stream';
 import { toNodeListener } from 'hookflow/node';
 import { BODY, deliveryHeaders, PASSWORD, SECRET, USERNAME } from './delivery.mjs';
 import { bareListener, hookflowTrigger, octokitListener } from './handlers.mjs';
+import { median } from './stats.mjs';
 
 const ROUNDS = 15;
 const DELIVERIES = 10_000;
@@ -90,12 +91,6 @@ async function measure(listener, headers, count) {
   });
   const used = process.cpuUsage(start);
   return (used.user + used.system) / count;
-}
-
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return /** @type {number} */ (sorted[Math.floor(sorted.length / 2)]);
 }
 
 const settings = { path: '/hooks/bench', username: USERNAME, password: PASSWORD, secret: SECRET };

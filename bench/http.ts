@@ -36,6 +36,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { BODY, deliveryHeaders, PASSWORD, SECRET, USERNAME } from './delivery.mjs';
+import { median } from './stats.mjs';
 
 const VARIANTS = ['bare', 'hookflow/node', 'octokit', 'hookflow+github', 'hookflow web'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -148,11 +149,6 @@ async function load(autocannon: Autocannon, server: Server, seconds: number): Pr
     );
   }
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 async function main() {

@@ -6,6 +6,7 @@
  * Run: npm run bench:paths
  */
 import { pathsFromJson } from 'hookflow';
+import { median } from './stats.mjs';
 
 /** An order event shaped like what shops and payment providers send (ids, URLs, text, nesting). */
 function orderEvent(i: number) {
@@ -55,11 +56,6 @@ function example(targetBytes: number, make: (i: number) => unknown): string {
   const perItem = JSON.stringify(make(100_000)).length + 1;
   const count = Math.max(1, Math.round(targetBytes / perItem));
   return JSON.stringify(Array.from({ length: count }, (_, i) => make(i)));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 const collect = (globalThis as { gc?: () => void }).gc;

@@ -25,6 +25,7 @@ import { runInNewContext } from 'node:vm';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { github, signGithub, signStandardWebhooks, standardWebhooks } from 'hookflow/verify';
 import { Webhook } from 'standardwebhooks';
+import { median } from './stats.mjs';
 
 /** A JSON event of exactly `bytes` bytes (ASCII, so string length and byte length agree). */
 function body(bytes: number): string {
@@ -42,11 +43,6 @@ function body(bytes: number): string {
   const text = JSON.stringify(event);
   if (text.length !== bytes) throw new Error(`body is ${text.length} bytes, wanted ${bytes}`);
   return text;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 // A collection before each sample, so that neither side pays for the other's garbage. tsx does not
