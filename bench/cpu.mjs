@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import { toNodeListener } from 'hookflow/node';
 import { BODY, deliveryHeaders, PASSWORD, SECRET, USERNAME } from './delivery.mjs';
 import { bareListener, hookflowTrigger, octokitListener } from './handlers.mjs';
-import { median } from './stats.mjs';
+import { median, quartiles } from './stats.mjs';
 
 const ROUNDS = 15;
 const DELIVERIES = 10_000;
@@ -139,7 +139,8 @@ for (const [baseline, subject] of pairs) {
   const a = costs.get(baseline) ?? [];
   const b = costs.get(subject) ?? [];
   const perRound = a.map((cost, index) => cost / (b[index] ?? Number.NaN));
+  const [low, high] = quartiles(perRound);
   console.log(
-    `${subject} ÷ ${baseline}, deliveries per CPU second: ${median(perRound).toFixed(2)} (per round ${perRound.map((r) => r.toFixed(2)).join(' ')})`,
+    `${subject} ÷ ${baseline}, deliveries per CPU second: ${median(perRound).toFixed(2)} (middle half of rounds ${low.toFixed(2)}–${high.toFixed(2)}; per round ${perRound.map((r) => r.toFixed(2)).join(' ')})`,
   );
 }

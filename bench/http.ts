@@ -29,6 +29,10 @@
  * generator's process, and what the write costs the server depends on whether that process is
  * already running. A server that answers sooner finds it awake more often, so a difference in
  * handler CPU time between two variants shows up here several times larger than in bench/cpu.
+ * On a small or shared machine one run's median ratio is itself uncertain: two servers running
+ * the same build, each measured against the same bare server in one run, have come out 0.04 and
+ * 0.11 apart on a 2-vCPU virtual machine. Each ratio is printed with the middle half of its
+ * per-round values, to show how far it can be read.
  * Targets: hookflow/node ÷ bare ≥ 0.85; hookflow+github ÷ octokit ≥ 1.2.
  * Run: npm run bench:http (builds dist/ first)
  */
@@ -36,7 +40,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { BODY, deliveryHeaders, PASSWORD, SECRET, USERNAME } from './delivery.mjs';
-import { median } from './stats.mjs';
+import { median, quartiles } from './stats.mjs';
 
 const VARIANTS = ['bare', 'hookflow/node', 'octokit', 'hookflow+github', 'hookflow web'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -195,12 +199,13 @@ async function main() {
       (round, index) => round.rps / (b[index]?.rps ?? Number.POSITIVE_INFINITY),
     );
     const value = median(perRound);
+    const [low, high] = quartiles(perRound);
     const verdict =
       target === undefined
         ? 'informational'
         : `target ≥ ${target}: ${value >= target ? 'target met' : 'NOT met'}`;
     console.log(
-      `${subject} ÷ ${baseline}: ${value.toFixed(2)} (${verdict}; per round ${perRound.map((r) => r.toFixed(2)).join(' ')})`,
+      `${subject} ÷ ${baseline}: ${value.toFixed(2)} (${verdict}; middle half of rounds ${low.toFixed(2)}–${high.toFixed(2)}; per round ${perRound.map((r) => r.toFixed(2)).join(' ')})`,
     );
   }
 }
