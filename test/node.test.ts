@@ -147,6 +147,32 @@ describe('toNodeListener on a real node:http server', () => {
     const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
     expect(record?.warnings).toBeUndefined();
   });
+
+  it("writes an async delivery's acknowledgement before its workflow starts", async () => {
+    // A workflow whose synchronous part is long must not hold back the 200 the sender waits for.
+    const answers: { writableEnded: boolean }[] = [];
+    const endedWhenStarted: boolean[] = [];
+    const trigger = createWebhookTrigger({
+      workflow: () => {
+        endedWhenStarted.push(answers.every((res) => res.writableEnded));
+        const until = Date.now() + 20;
+        while (Date.now() < until);
+      },
+    });
+    const listener = toNodeListener(trigger);
+    const base = await listen((req, res) => {
+      answers.push(res);
+      listener(req, res);
+    });
+    const sent = await Promise.all(
+      [1, 2, 3].map((n) =>
+        fetch(`${base}/hook`, { method: 'POST', headers: json, body: `{"n":${n}}` }),
+      ),
+    );
+    expect(sent.map((res) => res.status)).toEqual([200, 200, 200]);
+    await waitForRecords(trigger, (r) => r.filter((x) => x.status === 'resolved').length === 3);
+    expect(endedWhenStarted).toEqual([true, true, true]);
+  });
 });
 
 describe('createWebhookRouter', () => {

@@ -1,5 +1,6 @@
 import { WebhookTriggerError } from '../response/errors.js';
 import { waitUntilDeadline } from './deadline.js';
+import { afterPromiseJobs } from './next-turn.js';
 import { backoffDelay, shouldRetry } from './retry.js';
 import type {
   Clock,
@@ -16,9 +17,9 @@ export interface MemoryQueueConfig {
   /** How many jobs run at once. @defaultValue `16` */
   concurrency?: number;
   /**
-   * How many jobs may wait (retries included); past it `enqueue` fails with `QUEUE_FULL` (the
-   * trigger answers 503 with `Retry-After`, so the sender retries later instead of being told
-   * "accepted"). @defaultValue `10000`
+   * How many jobs may wait for a free slot (retries included); past it `enqueue` fails with
+   * `QUEUE_FULL` (the trigger answers 503 with `Retry-After`, so the sender retries later instead
+   * of being told "accepted"). @defaultValue `10000`
    */
   maxQueued?: number;
   /**
@@ -28,9 +29,6 @@ export interface MemoryQueueConfig {
    */
   clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 }
-
-/** Settled already: `then` on it runs a callback in the next microtask. */
-const SETTLED = Promise.resolve();
 
 interface Entry {
   job: Job;
@@ -185,15 +183,18 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
         headers: { 'retry-after': '5' },
       });
     }
-    if (queued() >= maxQueued) {
+    // A job that a free slot starts at the next pump is not waiting: the bound is on the rest.
+    const free = handler ? Math.max(0, concurrency - running) : 0;
+    if (queued() - free >= maxQueued) {
       throw new WebhookTriggerError('QUEUE_FULL', undefined, { headers: { 'retry-after': '1' } });
     }
     waiting.push({ job, options, attempt: 1 });
-    // One pump per batch of deliveries queued in the same tick. A promise reaction, not
-    // queueMicrotask: Node wraps each queueMicrotask callback in an async resource.
+    // One pump per batch of deliveries queued together, once the promise jobs that write their
+    // acknowledgements have run: a workflow's synchronous part must not hold back the answer. Still
+    // in the same step, so that a waiting delivery is not kept alive across the next I/O.
     if (!pumpScheduled) {
       pumpScheduled = true;
-      void SETTLED.then(pump);
+      afterPromiseJobs(pump);
     }
   }
 
