@@ -1,6 +1,5 @@
 import { WebhookTriggerError } from '../response/errors.js';
 import { waitUntilDeadline } from './deadline.js';
-import { afterPromiseJobs } from './next-turn.js';
 import { backoffDelay, shouldRetry } from './retry.js';
 import type {
   Clock,
@@ -28,6 +27,19 @@ export interface MemoryQueueConfig {
    * @defaultValue the real timers
    */
   clock?: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+}
+
+const tick = (globalThis as { process?: { nextTick?: (callback: () => void) => void } }).process
+  ?.nextTick;
+
+/**
+ * Calls `callback` once the promise jobs queued so far have run, and those they queue in turn: on
+ * Node, a tick queued from a promise job runs only once the promise job queue is empty. Without
+ * `process.nextTick`, a promise job of its own.
+ */
+function afterPromiseJobs(callback: () => void): void {
+  if (tick) tick(callback);
+  else void Promise.resolve().then(callback);
 }
 
 interface Entry {
