@@ -253,37 +253,6 @@ describe('dedupe', () => {
     expect(await (await trigger(post({ id: 7 }))).json()).toBe(2);
   });
 
-  it('answers an async delivery before its workflow starts, and runs it after', async () => {
-    const started: number[] = [];
-    const trigger = createWebhookTrigger({
-      workflow: (ctx) => {
-        started.push((ctx.body as { n: number }).n);
-      },
-    });
-    const response = await trigger(post({ n: 1 }));
-    expect(response.status).toBe(200);
-    expect(started).toEqual([]);
-    await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
-    expect(started).toEqual([1]);
-  });
-
-  it('lets free slots take a burst before counting maxQueued', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const trigger = createWebhookTrigger({
-      queue: memoryQueue({ concurrency: 2, maxQueued: 1 }),
-      workflow: () => gate,
-    });
-    // Read in one turn: two start as soon as the queue runs, one waits, the fourth has no room.
-    const burst = await Promise.all([1, 2, 3, 4].map((n) => trigger(post({ n }))));
-    expect(burst.map((res) => res.status)).toEqual([200, 200, 200, 503]);
-    release();
-    await waitForRecords(trigger, (r) => r.filter((x) => x.status === 'resolved').length === 3);
-    await trigger.close();
-  });
-
   it('releases the claim when the first delivery could not be queued', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
@@ -584,6 +553,37 @@ describe('runs that need no waiting', () => {
     const [record] = await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
     expect(queued).toEqual([record?.id]);
     expect(record?.result).toBe('ran');
+  });
+
+  it('answers an async delivery before its workflow starts, and runs it after', async () => {
+    const started: number[] = [];
+    const trigger = createWebhookTrigger({
+      workflow: (ctx) => {
+        started.push((ctx.body as { n: number }).n);
+      },
+    });
+    const response = await trigger(post({ n: 1 }));
+    expect(response.status).toBe(200);
+    expect(started).toEqual([]);
+    await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
+    expect(started).toEqual([1]);
+  });
+
+  it('lets free slots take a burst before counting maxQueued', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const trigger = createWebhookTrigger({
+      queue: memoryQueue({ concurrency: 2, maxQueued: 1 }),
+      workflow: () => gate,
+    });
+    // Read in one turn: two start as soon as the queue runs, one waits, the fourth has no room.
+    const burst = await Promise.all([1, 2, 3, 4].map((n) => trigger(post({ n }))));
+    expect(burst.map((res) => res.status)).toEqual([200, 200, 200, 503]);
+    release();
+    await waitForRecords(trigger, (r) => r.filter((x) => x.status === 'resolved').length === 3);
+    await trigger.close();
   });
 });
 
