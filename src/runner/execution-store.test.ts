@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { memoryExecutionStore } from './execution-store.js';
-import type { ExecutionRecord, ExecutionStatus } from './types.js';
+import { memoryExecutionStore, putLive } from './execution-store.js';
+import type { AttemptRecord, ExecutionRecord, ExecutionStatus } from './types.js';
 
 const record = (id: string, status: ExecutionStatus, second: number): ExecutionRecord => ({
   id,
@@ -83,4 +84,151 @@ describe('memoryExecutionStore', () => {
     if (copy) copy.status = 'dead';
     expect((await store.get('a'))?.status).toBe('resolved');
   });
+
+  it('gives back every record as it was put: each field, each history entry, nothing added', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyRecord, async (record) => {
+        const store = memoryExecutionStore();
+        const kept = structuredClone(record);
+        store.put(record);
+        expect(await store.get(record.id)).toStrictEqual(kept);
+        expect((await store.list({ limit: 1 }))[0]).toStrictEqual(kept);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("gives back the runner's records as they were at their last save, through every status", async () => {
+    const store = memoryExecutionStore();
+    const live: ExecutionRecord = { ...record('live', 'queued', 1), attempts: 0 };
+    const saved: ExecutionRecord[] = [];
+    const save = async () => {
+      putLive(store, live);
+      saved.push(structuredClone(live));
+      expect(await store.get('live')).toStrictEqual(saved.at(-1));
+    };
+    await save();
+    const first: AttemptRecord = { attempt: 1, startedAt: '2026-11-22T10:00:02.000Z' };
+    Object.assign(live, { status: 'started', attempts: 1, startedAt: first.startedAt });
+    live.history = [first];
+    await save();
+    const error = { name: 'Error', message: 'down' };
+    Object.assign(live, {
+      status: 'queued',
+      finishedAt: '2026-11-22T10:00:02.500Z',
+      durationMs: 500,
+      error,
+    });
+    Object.assign(first, { finishedAt: live.finishedAt, durationMs: 500, status: 'failed', error });
+    await save();
+    const second: AttemptRecord = { attempt: 2, startedAt: '2026-11-22T10:00:07.500Z' };
+    Object.assign(live, { status: 'started', attempts: 2, startedAt: second.startedAt });
+    live.history = [first, second];
+    await save();
+    Object.assign(live, {
+      status: 'resolved',
+      finishedAt: '2026-11-22T10:00:07.501Z',
+      durationMs: 1,
+    });
+    Object.assign(second, { finishedAt: live.finishedAt, durationMs: 1, status: 'resolved' });
+    live.result = { ok: true };
+    live.warnings = ['respond() has no effect'];
+    await save();
+  });
+
+  it('keeps its own copies of what is put, so that changing the record afterwards changes nothing', async () => {
+    const store = memoryExecutionStore();
+    const put: ExecutionRecord = {
+      ...record('a', 'failed', 1),
+      startedAt: '2026-11-22T10:00:01.000Z',
+      finishedAt: '2026-11-22T10:00:01.010Z',
+      durationMs: 10,
+      error: { name: 'Error', message: 'boom' },
+      response: { status: 500, headers: { 'content-type': 'text/plain' }, body: 'no' },
+      warnings: ['w'],
+      history: [{ attempt: 1, startedAt: '2026-11-22T10:00:01.000Z', note: 'x' } as AttemptRecord],
+    };
+    const before = structuredClone(put);
+    store.put(put);
+    (put.error as { message: string }).message = 'changed';
+    (put.response as { headers: Record<string, string> }).headers['x-more'] = '1';
+    put.warnings?.push('w2');
+    (put.history?.[0] as AttemptRecord).attempt = 9;
+    expect(await store.get('a')).toStrictEqual(before);
+  });
 });
+
+const STATUSES: ExecutionStatus[] = ['queued', 'started', 'resolved', 'failed', 'timeout', 'dead'];
+/** Times as the runner writes them, and times in other forms a host's own `put` may carry. */
+const anyTime = fc.oneof(
+  fc
+    .integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 })
+    .map((ms) => new Date(ms).toISOString()),
+  fc.constantFrom('2026-11-22T10:00:00Z', '2026-02-29T00:00:00.000Z', 'yesterday', ''),
+);
+const anyError = fc.record(
+  { name: fc.string(), message: fc.string(), code: fc.string() },
+  { requiredKeys: ['name', 'message'] },
+);
+const anyAttempt = fc.record(
+  {
+    attempt: fc.nat(),
+    startedAt: anyTime,
+    finishedAt: anyTime,
+    durationMs: fc.nat(),
+    status: fc.constantFrom('resolved', 'failed', 'timeout' as const),
+    error: anyError,
+  },
+  { requiredKeys: ['attempt', 'startedAt'] },
+);
+/**
+ * Records of every shape, and often the shapes the runner writes: a history of one attempt that
+ * repeats the record's own fields (started, ended, failed with the record's error).
+ */
+const anyRecord: fc.Arbitrary<ExecutionRecord> = fc
+  .tuple(
+    fc.record(
+      {
+        id: fc.uuid(),
+        key: fc.string(),
+        mode: fc.constantFrom('async', 'sync' as const),
+        status: fc.constantFrom(...STATUSES),
+        attempts: fc.nat(),
+        receivedAt: anyTime,
+        startedAt: anyTime,
+        finishedAt: anyTime,
+        durationMs: fc.oneof(fc.nat(), fc.double({ noNaN: true })),
+        result: fc.jsonValue(),
+        error: anyError,
+        response: fc.record(
+          {
+            status: fc.integer({ min: 200, max: 599 }),
+            headers: fc.dictionary(fc.string(), fc.string()),
+            body: fc.oneof(
+              fc.string(),
+              fc.uint8Array().map((bytes) => new Uint8Array(bytes)),
+            ),
+          },
+          { requiredKeys: ['status', 'headers'] },
+        ),
+        warnings: fc.array(fc.string(), { maxLength: 2 }),
+        history: fc.array(anyAttempt, { maxLength: 3 }),
+      },
+      { requiredKeys: ['id', 'key', 'mode', 'status', 'attempts', 'receivedAt'] },
+    ),
+    fc.constantFrom('as generated', 'started', 'ended', 'ended with error', 'entry error only'),
+  )
+  .map(([generated, shape]) => {
+    const record = generated as ExecutionRecord;
+    if (shape === 'as generated' || record.startedAt === undefined) return record;
+    const entry: AttemptRecord = { attempt: record.attempts, startedAt: record.startedAt };
+    if (shape !== 'started' && record.finishedAt !== undefined && record.durationMs !== undefined) {
+      entry.finishedAt = record.finishedAt;
+      entry.durationMs = record.durationMs;
+      entry.status = record.status === 'resolved' ? 'resolved' : 'failed';
+    }
+    if (shape === 'ended with error' && record.error) entry.error = record.error;
+    if (shape === 'entry error only') entry.error = { name: 'Error', message: 'its own' };
+    record.history = [entry];
+    return record;
+  });

@@ -1,5 +1,14 @@
-import { copyRecord } from './copy-record.js';
-import type { ExecutionQuery, ExecutionRecord, ExecutionStore } from './types.js';
+import type { SentResponse } from '../response/types.js';
+import { copyAttempt, copyRecord, copyResponse } from './copy-record.js';
+import { isoMs, isoTime } from './iso-time.js';
+import type {
+  AttemptRecord,
+  ExecutionError,
+  ExecutionQuery,
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionStore,
+} from './types.js';
 
 /** Options of {@link memoryExecutionStore}. */
 export interface MemoryExecutionStoreConfig {
@@ -15,20 +24,108 @@ export interface MemoryExecutionStoreConfig {
 
 const RUNNING = new Set(['queued', 'started']);
 
-/** How each memory store keeps a record without copying it: see {@link putLive}. */
-const liveWriters = new WeakMap<ExecutionStore, (record: ExecutionRecord) => void>();
+/** How each memory store keeps a record of the runner's: see {@link putLive}. */
+const liveWriters = new WeakMap<ExecutionStore, (record: ExecutionRecord, own: boolean) => void>();
 
 /**
  * Saves a record that its writer (the trigger's runner) goes on changing in place and saves again
- * after each change, always in the same synchronous step as the change. A memory store keeps that
- * very object, so saving costs no copy (readers still get copies); any other store gets `put`.
+ * after each change, always in the same synchronous step as the change. A memory store may keep
+ * that very object, or parts of it, without copying them (readers still get copies); any other
+ * store gets `put` with a copy.
  *
  * @internal
  */
 export function putLive(store: ExecutionStore, record: ExecutionRecord): void | Promise<void> {
   const write = liveWriters.get(store);
   // Any other store gets a snapshot: the runner goes on changing the record.
-  return write ? write(record) : store.put(copyRecord(record));
+  return write ? write(record, true) : store.put(copyRecord(record));
+}
+
+const STATUSES: readonly ExecutionStatus[] = [
+  'queued',
+  'started',
+  'resolved',
+  'failed',
+  'timeout',
+  'dead',
+];
+
+// A flat record's numbers, at `slot * WIDTH` in the store's `numbers`; NaN where a field is absent.
+const RECEIVED = 0;
+const STARTED = 1;
+const FINISHED = 2;
+const DURATION = 3;
+const ATTEMPTS = 4;
+const WIDTH = 5;
+
+// A flat record's `flags`: its status (an index in STATUSES), its mode, and how its history is kept.
+const STATUS_BITS = 0b111;
+const SYNC = 1 << 3;
+/** Its history is one attempt that the record's own fields describe: attempt, startedAt, … */
+const ONE_ATTEMPT = 1 << 4;
+/** … finishedAt, durationMs, and the attempt's status, at ATTEMPT_STATUS … */
+const ATTEMPT_ENDED = 1 << 5;
+const ATTEMPT_STATUS = 6;
+/** … and the record's error. */
+const ATTEMPT_ERROR = 1 << 9;
+
+/** What few records have: kept beside the flat fields only when present. */
+interface Rest {
+  error?: ExecutionError;
+  warnings?: string[];
+  history?: AttemptRecord[];
+}
+
+/** The epoch ms of an optional timestamp: NaN when absent, undefined when it has no flat form. */
+function msOf(text: string | undefined): number | undefined {
+  if (text === undefined) return Number.NaN;
+  const ms = typeof text === 'string' ? isoMs(text) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The flag bits that describe the record's history, when it is one attempt that repeats the
+ * record's own fields, as the history of every run that took one attempt is; else 0.
+ */
+function attemptBits(record: ExecutionRecord): number {
+  const history = record.history;
+  if (history?.length !== 1) return 0;
+  const entry = history[0] as AttemptRecord;
+  if (
+    record.startedAt === undefined ||
+    entry.startedAt !== record.startedAt ||
+    entry.attempt !== record.attempts
+  ) {
+    return 0;
+  }
+  let bits = ONE_ATTEMPT;
+  let fields = 2;
+  if (
+    entry.finishedAt !== undefined ||
+    entry.durationMs !== undefined ||
+    entry.status !== undefined
+  ) {
+    const status = entry.status === undefined ? -1 : STATUSES.indexOf(entry.status);
+    if (
+      status < 0 ||
+      entry.finishedAt === undefined ||
+      entry.finishedAt !== record.finishedAt ||
+      entry.durationMs === undefined ||
+      entry.durationMs !== record.durationMs
+    ) {
+      return 0;
+    }
+    bits |= ATTEMPT_ENDED | (status << ATTEMPT_STATUS);
+    fields += 3;
+  }
+  if (entry.error !== undefined) {
+    if (entry.error !== record.error) return 0;
+    bits |= ATTEMPT_ERROR;
+    fields++;
+  }
+  let present = 0;
+  for (const _ in entry) present++;
+  return present === fields ? bits : 0;
 }
 
 /**
@@ -47,7 +144,25 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   if (!Number.isInteger(maxRecords) || maxRecords < 1) {
     throw new RangeError(`maxRecords must be a positive integer, received ${String(maxRecords)}`);
   }
-  const records = new Map<string, ExecutionRecord>();
+  // Each record kept has a slot, an index in the arrays below. A record is kept flat: its fields
+  // spread over those arrays, timestamps as numbers, its one-attempt history as a few flag bits.
+  // Records are then not a dozen small objects each that every young-generation collection
+  // copies while they are kept: a busy server saving a thousand of them would spend more time
+  // copying its records than running its workflows. Readers get records built anew.
+  const slots = new Map<string, number>();
+  const free: number[] = [];
+  let used = 0;
+  let capacity = 0;
+  const ids: string[] = [];
+  const keys: string[] = [];
+  let flags = new Uint16Array(0);
+  let numbers = new Float64Array(0);
+  const responses: (SentResponse | undefined)[] = [];
+  const results: unknown[] = [];
+  const rests: (Rest | undefined)[] = [];
+  // Records kept as they are: the runner's while they run (it changes them and saves them again
+  // within moments), and any whose fields have no flat form (a timestamp in another format).
+  const wholes: (ExecutionRecord | undefined)[] = [];
   // Ids in the order they may be evicted, oldest first: iterating the Map from its start would step
   // over every deleted entry still in its table (a FIFO deletes at the front), on every put.
   let order: string[] = [];
@@ -56,15 +171,154 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   // of `order` when its run ends, so no put scans the same running record twice.
   const parked = new Set<string>();
 
+  function allocate(id: string): number {
+    let slot = free.pop();
+    if (slot === undefined) {
+      slot = used++;
+      if (slot === capacity) {
+        // At most maxRecords + 1 are kept at once: one more than the bound, until evict().
+        capacity = Math.min(Math.max(16, capacity * 2), maxRecords + 1);
+        const grownFlags = new Uint16Array(capacity);
+        grownFlags.set(flags);
+        flags = grownFlags;
+        const grownNumbers = new Float64Array(capacity * WIDTH);
+        grownNumbers.set(numbers);
+        numbers = grownNumbers;
+      }
+    }
+    ids[slot] = id;
+    return slot;
+  }
+
+  function release(slot: number) {
+    slots.delete(ids[slot] as string);
+    ids[slot] = '';
+    wholes[slot] = responses[slot] = results[slot] = rests[slot] = undefined;
+    free.push(slot);
+  }
+
+  function statusOf(slot: number): ExecutionStatus {
+    const whole = wholes[slot];
+    return whole
+      ? whole.status
+      : (STATUSES[(flags[slot] as number) & STATUS_BITS] as ExecutionStatus);
+  }
+
+  function keepWhole(slot: number, record: ExecutionRecord) {
+    wholes[slot] = record;
+    responses[slot] = results[slot] = rests[slot] = undefined;
+  }
+
+  /**
+   * Keeps the record flat in its slot, and says whether it could. `own`: the runner's live record,
+   * whose parts are kept without copies (it replaces them, it does not change them).
+   */
+  function flatten(slot: number, record: ExecutionRecord, own: boolean): boolean {
+    const status = STATUSES.indexOf(record.status);
+    const mode = record.mode === 'sync' ? SYNC : record.mode === 'async' ? 0 : -1;
+    const received = msOf(record.receivedAt);
+    const started = msOf(record.startedAt);
+    const finished = msOf(record.finishedAt);
+    const { attempts, durationMs } = record;
+    if (
+      status < 0 ||
+      mode < 0 ||
+      received === undefined ||
+      Number.isNaN(received) ||
+      started === undefined ||
+      finished === undefined ||
+      typeof attempts !== 'number' ||
+      Number.isNaN(attempts) ||
+      (durationMs !== undefined && !(typeof durationMs === 'number' && !Number.isNaN(durationMs)))
+    ) {
+      return false;
+    }
+    const history = attemptBits(record);
+    const at = slot * WIDTH;
+    numbers[at + RECEIVED] = received;
+    numbers[at + STARTED] = started;
+    numbers[at + FINISHED] = finished;
+    numbers[at + DURATION] = durationMs ?? Number.NaN;
+    numbers[at + ATTEMPTS] = attempts;
+    flags[slot] = status | mode | history;
+    keys[slot] = record.key;
+    wholes[slot] = undefined;
+    results[slot] = record.result;
+    const { response, error, warnings } = record;
+    responses[slot] = own || !response ? response : copyResponse(response);
+    // A history the flag bits do not describe: several attempts, or one that is not the runner's.
+    const entries = history === 0 ? record.history : undefined;
+    if (error === undefined && warnings === undefined && entries === undefined) {
+      rests[slot] = undefined;
+    } else {
+      const rest: Rest = {};
+      if (error !== undefined) rest.error = own ? error : { ...error };
+      if (warnings !== undefined) rest.warnings = own ? warnings : [...warnings];
+      if (entries !== undefined) rest.history = own ? entries : entries.map(copyAttempt);
+      rests[slot] = rest;
+    }
+    return true;
+  }
+
+  /** The record kept in a slot, built anew. */
+  function recordAt(slot: number): ExecutionRecord {
+    const whole = wholes[slot];
+    if (whole) return copyRecord(whole);
+    const bits = flags[slot] as number;
+    const at = slot * WIDTH;
+    const record: ExecutionRecord = {
+      id: ids[slot] as string,
+      key: keys[slot] as string,
+      mode: bits & SYNC ? 'sync' : 'async',
+      status: STATUSES[bits & STATUS_BITS] as ExecutionStatus,
+      attempts: numbers[at + ATTEMPTS] as number,
+      receivedAt: isoTime(numbers[at + RECEIVED] as number),
+    };
+    const started = numbers[at + STARTED] as number;
+    if (!Number.isNaN(started)) record.startedAt = isoTime(started);
+    const finished = numbers[at + FINISHED] as number;
+    if (!Number.isNaN(finished)) record.finishedAt = isoTime(finished);
+    const durationMs = numbers[at + DURATION] as number;
+    if (!Number.isNaN(durationMs)) record.durationMs = durationMs;
+    if (results[slot] !== undefined) record.result = results[slot];
+    const rest = rests[slot];
+    if (rest?.error) record.error = { ...rest.error };
+    const response = responses[slot];
+    if (response) record.response = copyResponse(response);
+    if (rest?.warnings) record.warnings = [...rest.warnings];
+    if (bits & ONE_ATTEMPT) {
+      const entry: AttemptRecord = {
+        attempt: record.attempts,
+        startedAt: record.startedAt as string,
+      };
+      if (bits & ATTEMPT_ENDED) {
+        entry.finishedAt = record.finishedAt as string;
+        entry.durationMs = record.durationMs as number;
+        entry.status = STATUSES[(bits >> ATTEMPT_STATUS) & STATUS_BITS] as NonNullable<
+          AttemptRecord['status']
+        >;
+      }
+      if (bits & ATTEMPT_ERROR) entry.error = record.error as ExecutionError;
+      record.history = [entry];
+    } else if (rest?.history) {
+      record.history = rest.history.map(copyAttempt);
+    }
+    return record;
+  }
+
+  function receivedAtOf(slot: number): string {
+    return wholes[slot]?.receivedAt ?? isoTime(numbers[slot * WIDTH + RECEIVED] as number);
+  }
+
   function evict() {
-    while (records.size > maxRecords && head < order.length) {
+    while (slots.size > maxRecords && head < order.length) {
       const id = order[head] as string;
       // Cleared as it is taken: an evicted id must not outlive its record here.
       order[head++] = undefined as unknown as string;
-      const record = records.get(id);
-      if (record === undefined) continue;
-      if (RUNNING.has(record.status)) parked.add(id);
-      else records.delete(id);
+      const slot = slots.get(id);
+      if (slot === undefined) continue;
+      if (RUNNING.has(statusOf(slot))) parked.add(id);
+      else release(slot);
     }
     if (head > 1024 && head * 2 > order.length) {
       order = order.slice(head);
@@ -72,40 +326,44 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     }
     // Nothing finished is left: the oldest running records go as well.
     for (const id of parked) {
-      if (records.size <= maxRecords) break;
+      if (slots.size <= maxRecords) break;
       parked.delete(id);
-      records.delete(id);
+      release(slots.get(id) as number);
     }
   }
 
-  function keep(record: ExecutionRecord) {
-    const kept = records.get(record.id);
-    if (kept === undefined) order.push(record.id);
-    // A parked record whose run ended can be evicted again, in its turn.
-    else if (parked.size > 0 && !RUNNING.has(record.status) && parked.delete(record.id))
+  function keep(record: ExecutionRecord, own: boolean) {
+    let slot = slots.get(record.id);
+    if (slot === undefined) {
+      slot = allocate(record.id);
+      slots.set(record.id, slot);
       order.push(record.id);
-    // The runner's live record, saved again after a change: it is already the one kept.
-    if (kept === record) return;
-    records.set(record.id, record);
-    if (records.size > maxRecords) evict();
+    } else if (parked.size > 0 && !RUNNING.has(record.status) && parked.delete(record.id)) {
+      // A parked record whose run ended can be evicted again, in its turn.
+      order.push(record.id);
+    }
+    // The runner's record while it runs is kept as it is: it changes again soon.
+    if (own && RUNNING.has(record.status)) keepWhole(slot, record);
+    else if (!flatten(slot, record, own)) keepWhole(slot, own ? record : copyRecord(record));
+    if (slots.size > maxRecords) evict();
   }
 
   const store: ExecutionStore = {
     put(record) {
-      keep(copyRecord(record));
+      keep(record, false);
     },
     get(id) {
-      const record = records.get(id);
-      return record && copyRecord(record);
+      const slot = slots.get(id);
+      return slot === undefined ? undefined : recordAt(slot);
     },
     list(query: ExecutionQuery = {}) {
       const out: ExecutionRecord[] = [];
-      const all = [...records.values()];
+      const all = [...slots.values()];
       for (let i = all.length - 1; i >= 0 && out.length < (query.limit ?? Infinity); i--) {
-        const record = all[i] as ExecutionRecord;
-        if (query.status !== undefined && record.status !== query.status) continue;
-        if (query.before !== undefined && !(record.receivedAt < query.before)) continue;
-        out.push(copyRecord(record));
+        const slot = all[i] as number;
+        if (query.status !== undefined && statusOf(slot) !== query.status) continue;
+        if (query.before !== undefined && !(receivedAtOf(slot) < query.before)) continue;
+        out.push(recordAt(slot));
       }
       return out;
     },

@@ -66,3 +66,74 @@ function secondPrefix(whole: number): string {
   text.charCodeAt(0);
   return text;
 }
+
+/** The number written in `text` from `start` to `end` in decimal digits, or NaN. */
+function digits(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/** Where `YYYY-MM-DDTHH:MM:SS.mmmZ` has its separators, and which. */
+const SEPARATORS: readonly (readonly [number, number])[] = [
+  [4, 45], // -
+  [7, 45],
+  [10, 84], // T
+  [13, 58], // :
+  [16, 58],
+  [19, 46], // .
+  [23, 90], // Z
+];
+
+/**
+ * The epoch milliseconds of a timestamp written as {@link isoTime} (and `Date#toISOString`) write
+ * them for years 0000 to 9999, `YYYY-MM-DDTHH:MM:SS.mmmZ`; NaN for any other text, including dates
+ * that do not exist. Whenever it gives a number, `isoTime` of that number is `text` again.
+ *
+ * @internal
+ */
+export function isoMs(text: string): number {
+  if (text.length !== 24) return Number.NaN;
+  for (const [at, code] of SEPARATORS) if (text.charCodeAt(at) !== code) return Number.NaN;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hours = digits(text, 11, 13);
+  const minutes = digits(text, 14, 16);
+  const seconds = digits(text, 17, 19);
+  const millis = digits(text, 20, 23);
+  if (
+    !(year >= 0 && month >= 1 && month <= 12) ||
+    !(day >= 1 && day <= daysInMonth(year, month)) ||
+    !(hours <= 23 && minutes <= 59 && seconds <= 59 && millis >= 0)
+  ) {
+    return Number.NaN;
+  }
+  return (
+    daysFromCivil(year, month, day) * DAY_MS +
+    hours * 3_600_000 +
+    minutes * 60_000 +
+    seconds * 1000 +
+    millis
+  );
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+/** Days since 1970-01-01 of a civil date (proleptic Gregorian), as in H. Hinnant's algorithm. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
