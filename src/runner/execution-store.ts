@@ -57,6 +57,8 @@ const FINISHED = 2;
 const DURATION = 3;
 const ATTEMPTS = 4;
 const WIDTH = 5;
+/** The timestamps among them: RECEIVED, STARTED, FINISHED. */
+const TIMES = 3;
 
 // A flat record's `flags`: its status (an index in STATUSES), its mode, and how its history is kept.
 const STATUS_BITS = 0b111;
@@ -74,13 +76,6 @@ interface Rest {
   error?: ExecutionError;
   warnings?: string[];
   history?: AttemptRecord[];
-}
-
-/** The epoch ms of an optional timestamp: NaN when absent, undefined when it has no flat form. */
-function msOf(text: string | undefined): number | undefined {
-  if (text === undefined) return Number.NaN;
-  const ms = typeof text === 'string' ? isoMs(text) : Number.NaN;
-  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /**
@@ -163,6 +158,9 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   // Records kept as they are: the runner's while they run (it changes them and saves them again
   // within moments), and any whose fields have no flat form (a timestamp in another format).
   const wholes: (ExecutionRecord | undefined)[] = [];
+  // The timestamps of a running record already read, at `slot * TIMES + field`, their epoch ms in
+  // `numbers`: its next save reads only what changed. Cleared once the record is flat.
+  const texts: (string | undefined)[] = [];
   // Ids in the order they may be evicted, oldest first: iterating the Map from its start would step
   // over every deleted entry still in its table (a FIFO deletes at the front), on every put.
   let order: string[] = [];
@@ -194,6 +192,7 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     slots.delete(ids[slot] as string);
     ids[slot] = '';
     wholes[slot] = responses[slot] = results[slot] = rests[slot] = undefined;
+    forgetTimes(slot);
     free.push(slot);
   }
 
@@ -210,15 +209,45 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   }
 
   /**
+   * The epoch ms of one of a record's timestamps (`field`: RECEIVED, STARTED or FINISHED): NaN when
+   * absent, undefined when it has no flat form. A text seen at an earlier save of the record is
+   * not read again (the runner writes each timestamp once, and saves at once, while isoMs still
+   * knows the text it wrote last).
+   */
+  function timeAt(slot: number, field: number, text: string | undefined): number | undefined {
+    if (text === undefined) return Number.NaN;
+    const at = slot * TIMES + field;
+    if (text === texts[at]) return numbers[slot * WIDTH + field];
+    const ms = typeof text === 'string' ? isoMs(text) : Number.NaN;
+    if (Number.isNaN(ms)) return undefined;
+    texts[at] = text;
+    numbers[slot * WIDTH + field] = ms;
+    return ms;
+  }
+
+  function forgetTimes(slot: number) {
+    const at = slot * TIMES;
+    texts[at + RECEIVED] = texts[at + STARTED] = texts[at + FINISHED] = undefined;
+  }
+
+  /** Keeps the runner's record as it is while it runs, its timestamps read as they come. */
+  function keepRunning(slot: number, record: ExecutionRecord) {
+    keepWhole(slot, record);
+    timeAt(slot, RECEIVED, record.receivedAt);
+    timeAt(slot, STARTED, record.startedAt);
+    timeAt(slot, FINISHED, record.finishedAt);
+  }
+
+  /**
    * Keeps the record flat in its slot, and says whether it could. `own`: the runner's live record,
    * whose parts are kept without copies (it replaces them, it does not change them).
    */
   function flatten(slot: number, record: ExecutionRecord, own: boolean): boolean {
     const status = STATUSES.indexOf(record.status);
     const mode = record.mode === 'sync' ? SYNC : record.mode === 'async' ? 0 : -1;
-    const received = msOf(record.receivedAt);
-    const started = msOf(record.startedAt);
-    const finished = msOf(record.finishedAt);
+    const received = timeAt(slot, RECEIVED, record.receivedAt);
+    const started = timeAt(slot, STARTED, record.startedAt);
+    const finished = timeAt(slot, FINISHED, record.finishedAt);
     const { attempts, durationMs } = record;
     if (
       status < 0 ||
@@ -233,6 +262,7 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     ) {
       return false;
     }
+    forgetTimes(slot);
     const history = attemptBits(record);
     const at = slot * WIDTH;
     numbers[at + RECEIVED] = received;
@@ -343,7 +373,7 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
       order.push(record.id);
     }
     // The runner's record while it runs is kept as it is: it changes again soon.
-    if (own && RUNNING.has(record.status)) keepWhole(slot, record);
+    if (own && RUNNING.has(record.status)) keepRunning(slot, record);
     else if (!flatten(slot, record, own)) keepWhole(slot, own ? record : copyRecord(record));
     if (slots.size > maxRecords) evict();
   }

@@ -67,27 +67,16 @@ function secondPrefix(whole: number): string {
   return text;
 }
 
-/** The number written in `text` from `start` to `end` in decimal digits, or NaN. */
-function digits(text: string, start: number, end: number): number {
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
-    n = n * 10 + digit;
-  }
-  return n;
+/** The digit at `at` in `text`, or NaN. */
+function digit(text: string, at: number): number {
+  const value = text.charCodeAt(at) - 48;
+  return value >= 0 && value <= 9 ? value : Number.NaN;
 }
 
-/** Where `YYYY-MM-DDTHH:MM:SS.mmmZ` has its separators, and which. */
-const SEPARATORS: readonly (readonly [number, number])[] = [
-  [4, 45], // -
-  [7, 45],
-  [10, 84], // T
-  [13, 58], // :
-  [16, 58],
-  [19, 46], // .
-  [23, 90], // Z
-];
+/** The two-digit number at `at` in `text`, or NaN. */
+function twoDigits(text: string, at: number): number {
+  return digit(text, at) * 10 + digit(text, at + 1);
+}
 
 /**
  * The epoch milliseconds of a timestamp written as {@link isoTime} (and `Date#toISOString`) write
@@ -97,15 +86,28 @@ const SEPARATORS: readonly (readonly [number, number])[] = [
  * @internal
  */
 export function isoMs(text: string): number {
-  if (text.length !== 24) return Number.NaN;
-  for (const [at, code] of SEPARATORS) if (text.charCodeAt(at) !== code) return Number.NaN;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 7);
-  const day = digits(text, 8, 10);
-  const hours = digits(text, 11, 13);
-  const minutes = digits(text, 14, 16);
-  const seconds = digits(text, 17, 19);
-  const millis = digits(text, 20, 23);
+  // The timestamp written last is the one most often read back.
+  if (text === lastText) return lastMs;
+  if (
+    text.length !== 24 ||
+    text.charCodeAt(4) !== 45 || // -
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 || // T
+    text.charCodeAt(13) !== 58 || // :
+    text.charCodeAt(16) !== 58 ||
+    text.charCodeAt(19) !== 46 || // .
+    text.charCodeAt(23) !== 90 // Z
+  ) {
+    return Number.NaN;
+  }
+  // NaN, for a character that is not a digit, fails every range check below.
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hours = twoDigits(text, 11);
+  const minutes = twoDigits(text, 14);
+  const seconds = twoDigits(text, 17);
+  const millis = twoDigits(text, 20) * 10 + digit(text, 22);
   if (
     !(year >= 0 && month >= 1 && month <= 12) ||
     !(day >= 1 && day <= daysInMonth(year, month)) ||
