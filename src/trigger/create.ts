@@ -283,13 +283,12 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
   }
 
   /**
-   * The pipeline, top to bottom; every failure is a thrown (or rejected) {@link WebhookTriggerError}.
-   * Synchronous but for what must wait: reading the body, an async verifier, store or queue.
+   * The pipeline up to reading the body, top to bottom: the delivery to read the body of, or the
+   * answer to a CORS preflight. Every failure is a thrown {@link WebhookTriggerError}, as in the rest
+   * of the pipeline, which is synchronous but for what must wait: reading the body, an async
+   * verifier, store or queue.
    */
-  function handleDelivery(
-    incoming: Incoming,
-    options: TriggerCallOptions,
-  ): SentResponse | Promise<SentResponse> {
+  function admit(incoming: Incoming, options: TriggerCallOptions): Delivery | SentResponse {
     if (!resolved.enabled) throw new WebhookTriggerError('TRIGGER_DISABLED');
     if (incoming.method === 'OPTIONS' && resolved.cors) return preflight(resolved, incoming);
     if (!resolved.methods.has(incoming.method)) {
@@ -316,12 +315,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     // Never re-serialise a parsed body to check a signature: the bytes would not be the signed ones.
     if (parsedOnly && resolved.verifiers.length > 0)
       throw new WebhookTriggerError('RAW_BODY_UNAVAILABLE');
-    const delivery: Delivery = { incoming, options, mediaType, accepted, parsedOnly, clientIp };
-    if (options.rawBody !== undefined) return received(delivery, options.rawBody);
-    if (parsedOnly) return received(delivery, new Uint8Array(0));
-    return readLimitedBody(incoming.body(), resolved.maxBodyBytes).then((rawBody) =>
-      received(delivery, rawBody),
-    );
+    return { incoming, options, mediaType, accepted, parsedOnly, clientIp };
   }
 
   /** The pipeline once the body's bytes are in: size, signatures, decoding, variables, the run. */
@@ -370,17 +364,47 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
 
   /**
    * Runs the pipeline, turns any failure into the error response, and hands the response to
-   * `deliver`, in the same callback: at once when nothing in the pipeline had to wait. Throws (or
-   * rejects) only with what `deliver` throws.
+   * `deliver`, in the same callback: at once when nothing in the pipeline had to wait, else in the
+   * callback that got the body (or whatever else was awaited). Throws (or rejects) only with what
+   * `deliver` throws.
    */
   function answer<T>(
     incoming: Incoming,
     options: TriggerCallOptions,
     deliver: (sent: SentResponse) => T,
   ): T | Promise<T> {
+    let admitted: Delivery | SentResponse;
+    try {
+      admitted = admit(incoming, options);
+    } catch (error) {
+      return deliver(failed(incoming, error));
+    }
+    if (!('incoming' in admitted)) return deliver(finished(incoming, admitted));
+    const delivery = admitted;
+    if (options.rawBody !== undefined) return proceed(delivery, options.rawBody, deliver);
+    if (delivery.parsedOnly) return proceed(delivery, new Uint8Array(0), deliver);
+    let body: Promise<Uint8Array>;
+    try {
+      body = readLimitedBody(incoming.body(), resolved.maxBodyBytes);
+    } catch (error) {
+      return deliver(failed(incoming, error));
+    }
+    return body.then(
+      (rawBody) => proceed(delivery, rawBody, deliver),
+      (error: unknown) => deliver(failed(incoming, error)),
+    );
+  }
+
+  /** The rest of the pipeline, once the body's bytes are in; as {@link answer}. */
+  function proceed<T>(
+    delivery: Delivery,
+    rawBody: Uint8Array,
+    deliver: (sent: SentResponse) => T,
+  ): T | Promise<T> {
+    const { incoming } = delivery;
     let sent: SentResponse | Promise<SentResponse>;
     try {
-      sent = handleDelivery(incoming, options);
+      sent = received(delivery, rawBody);
     } catch (error) {
       return deliver(failed(incoming, error));
     }
