@@ -3,8 +3,8 @@ import type { AttemptRecord, ExecutionRecord } from './types.js';
 
 /**
  * A copy of a record that its reader can keep or change without changing the stored one: the
- * record, its history entries (with their errors), error, response (with headers) and warnings are copied; `result` is
- * the workflow's own value and is shared.
+ * record, its history entries (with their errors), error, response (with headers) and warnings
+ * are copied; `result` is the workflow's own value and is shared.
  */
 export function copyRecord(record: ExecutionRecord): ExecutionRecord {
   const copy: ExecutionRecord = { ...record };

@@ -22,8 +22,12 @@ export interface MemoryExecutionStoreConfig {
   maxRecords?: number;
 }
 
-/** Whether a record with this status is still to run, or running. */
-function running(status: ExecutionStatus): boolean {
+/**
+ * Whether a record with this status is still to run, or running.
+ *
+ * @internal
+ */
+export function isRunning(status: ExecutionStatus): boolean {
   return status === 'queued' || status === 'started';
 }
 
@@ -350,7 +354,7 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
       order[head++] = undefined as unknown as string;
       const slot = slots.get(id);
       if (slot === undefined) continue;
-      if (running(statusOf(slot))) parked.add(id);
+      if (isRunning(statusOf(slot))) parked.add(id);
       else release(slot);
     }
     if (head > 1024 && head * 2 > order.length) {
@@ -371,12 +375,12 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
       slot = allocate(record.id);
       slots.set(record.id, slot);
       order.push(record.id);
-    } else if (parked.size > 0 && !running(record.status) && parked.delete(record.id)) {
+    } else if (parked.size > 0 && !isRunning(record.status) && parked.delete(record.id)) {
       // A parked record whose run ended can be evicted again, in its turn.
       order.push(record.id);
     }
     // The runner's record while it runs is kept as it is: it changes again soon.
-    if (own && running(record.status)) keepRunning(slot, record);
+    if (own && isRunning(record.status)) keepRunning(slot, record);
     else if (!flatten(slot, record, own)) keepWhole(slot, own ? record : copyRecord(record));
     if (slots.size > maxRecords) evict();
   }

@@ -6,7 +6,7 @@ import {
   isWebhookTriggerError,
   WebhookTriggerError,
 } from '../response/index.js';
-import { putLive } from '../runner/execution-store.js';
+import { isRunning, putLive } from '../runner/execution-store.js';
 import type {
   CloseOptions,
   ExecutionError,
@@ -477,7 +477,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
    */
   async function lose(job: Job, reason: ExecutionError): Promise<void> {
     const record = (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
-    if (record.status !== 'queued' && record.status !== 'started') return;
+    if (!isRunning(record.status)) return;
     record.status = 'dead';
     record.error = reason;
     record.finishedAt = isoTime(clock());
