@@ -1,5 +1,5 @@
 import { WebhookTriggerError } from '../response/errors.js';
-import { matchesAnyText } from './constant-time.js';
+import { expectText, matchesAnyText } from './constant-time.js';
 import { toBase64 } from './crypto.js';
 
 /** HTTP Basic authentication (RFC 7617). */
@@ -93,7 +93,7 @@ export function createAuthCheck(config: AuthConfig, key: string): AuthCheck {
       headers ? { headers } : {},
     );
   if (config.type === 'bearer') {
-    const tokens = nonEmptyStrings(config.token, 'auth.token');
+    const tokens = nonEmptyStrings(config.token, 'auth.token').map(expectText);
     const challenge = { 'www-authenticate': `Bearer realm="${realm}"` };
     return function checkBearer(header) {
       const match = /^bearer\s+(\S+)\s*$/i.exec(header('authorization') ?? '');
@@ -105,7 +105,7 @@ export function createAuthCheck(config: AuthConfig, key: string): AuthCheck {
       throw new TypeError('auth.name must be a header name');
     }
     const name = config.name.toLowerCase();
-    const values = nonEmptyStrings(config.value, 'auth.value');
+    const values = nonEmptyStrings(config.value, 'auth.value').map(expectText);
     return function checkHeaderToken(header) {
       const value = header(name);
       if (!matchesAnyText(value ?? '', values) || !value) throw refuse();
@@ -119,13 +119,14 @@ export function createAuthCheck(config: AuthConfig, key: string): AuthCheck {
   if (typeof config.username !== 'string' || config.username.includes(':')) {
     throw new TypeError('auth.username must be a string without ":"');
   }
-  const username = [config.username];
-  const passwords = nonEmptyStrings(config.password, 'auth.password');
+  const username = [expectText(config.username)];
+  const given = nonEmptyStrings(config.password, 'auth.password');
+  const passwords = given.map(expectText);
   const challenge = { 'www-authenticate': `Basic realm="${realm}", charset="UTF-8"` };
 
   // How clients spell the right credentials: compared whole first, which spares decoding them.
-  const usual = passwords.map(
-    (password) => `Basic ${toBase64(encoder.encode(`${config.username}:${password}`))}`,
+  const usual = given.map((password) =>
+    expectText(`Basic ${toBase64(encoder.encode(`${config.username}:${password}`))}`),
   );
 
   return function checkBasicAuth(header) {
