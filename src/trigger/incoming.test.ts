@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fromNodeRequest, type NodeRequestLike } from './incoming.js';
 
-const request = (headers: NodeRequestLike['headers']) =>
+const request = (headers: NodeRequestLike['headers'], method = 'post') =>
   ({
-    method: 'post',
+    method,
     url: '/hook',
     headers,
     async *[Symbol.asyncIterator]() {},
@@ -29,5 +29,18 @@ describe('fromNodeRequest', () => {
     const copy = fromNodeRequest(request(headers)).headers();
     copy['x-a'] = '2';
     expect(headers['x-a']).toBe('1');
+  });
+
+  it('gives the method in upper case, whatever case it came in', () => {
+    for (const [given, method] of [
+      ['POST', 'POST'],
+      ['post', 'POST'],
+      ['PoSt', 'POST'],
+      ['POSt', 'POST'],
+      ['M-SEARCH', 'M-SEARCH'],
+      ['m-search', 'M-SEARCH'],
+    ]) {
+      expect(fromNodeRequest(request({ host: 'example.test' }, given)).method).toBe(method);
+    }
   });
 });

@@ -15,7 +15,7 @@ export interface Incoming {
 /** Adapts a Web `Request`. */
 export function fromRequest(request: Request): Incoming {
   return {
-    method: request.method.toUpperCase(),
+    method: upperCase(request.method),
     url: request.url,
     header: (name) => request.headers.get(name),
     headers: () => Object.fromEntries(request.headers),
@@ -51,29 +51,41 @@ export function fromNodeRequest(req: NodeRequestLike, path = req.url ?? '/'): In
   return new NodeIncoming(req, path);
 }
 
+/** The method in upper case: as it is when it already is, as Node's parser always gives it. */
+function upperCase(method: string): string {
+  for (let i = 0; i < method.length; i++) {
+    const code = method.charCodeAt(i);
+    if (code >= 0x61 && code <= 0x7a) return method.toUpperCase();
+  }
+  return method;
+}
+
 /** {@link Incoming} over a Node request: one object per request, its methods shared. */
 class NodeIncoming implements Incoming {
   readonly method: string;
   readonly url: string;
   readonly #req: NodeRequestLike;
+  // Node's `headers` is a getter (the object is built on first read): read once.
+  readonly #headers: NodeRequestLike['headers'];
 
   constructor(req: NodeRequestLike, path: string) {
     this.#req = req;
-    this.method = (req.method ?? 'GET').toUpperCase();
+    this.#headers = req.headers;
+    this.method = upperCase(req.method ?? 'GET');
     const scheme = req.socket?.encrypted ? 'https' : 'http';
     this.url = `${scheme}://${this.header('host') ?? 'localhost'}${path}`;
   }
 
   // An arrow property: verifiers are handed `header` on its own, detached from this object.
   readonly header = (name: string): string | undefined => {
-    const value = this.#req.headers[name];
+    const value = this.#headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
   };
 
   headers(): Record<string, string> {
     // A spread copies Node's object by cloning its shape, several times faster than setting each
     // name on a new object; the rare values that are not strings are mended afterwards.
-    const out = { ...this.#req.headers };
+    const out = { ...this.#headers };
     for (const name in out) {
       const value = out[name];
       // `in` also walks inherited names: only own values are the request's.
