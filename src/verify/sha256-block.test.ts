@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sha256AfterBlock, sha256Midstate } from './sha256-block.js';
 
-const digest = (block: Uint8Array, tail: Uint8Array) =>
+const digest = (block: Uint8Array, tail: Uint8Array | string) =>
   Buffer.from(sha256AfterBlock(sha256Midstate(block), tail)).toString('hex');
 
 describe('sha256AfterBlock', () => {
@@ -23,6 +23,19 @@ describe('sha256AfterBlock', () => {
         createHash('sha256').update(block).update(tail).digest('hex'),
       );
     }
+  });
+
+  it('takes the tail as a binary string too, as node:crypto gives a digest', () => {
+    for (let i = 0; i < 500; i++) {
+      const block = randomBytes(64);
+      const tail = createHash('sha256').update(randomBytes(40)).digest();
+      expect(digest(block, tail.toString('binary'))).toBe(
+        createHash('sha256').update(block).update(tail).digest('hex'),
+      );
+    }
+    expect(() => sha256AfterBlock(sha256Midstate(new Uint8Array(64)), 'x'.repeat(31))).toThrow(
+      RangeError,
+    );
   });
 
   it('starts each digest from the midstate it is given, not from the last one used', () => {

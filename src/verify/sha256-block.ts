@@ -99,14 +99,26 @@ const working = new Int32Array(8);
 
 /**
  * SHA-256 of a 64-byte block (already compressed into `midstate`) followed by a 32-byte `tail`:
- * the last, padded block of a 96-byte message, as in HMAC-SHA-256's outer hash.
+ * the last, padded block of a 96-byte message, as in HMAC-SHA-256's outer hash. The tail is bytes,
+ * or a binary string of 32 characters (node:crypto's `'binary'` output, which spares a `Buffer`).
  *
  * @returns the 32-byte digest.
  */
-export function sha256AfterBlock(midstate: Int32Array, tail: Uint8Array): Uint8Array {
+export function sha256AfterBlock(midstate: Int32Array, tail: Uint8Array | string): Uint8Array {
   if (tail.length !== 32) throw new RangeError('the tail is a 32-byte digest');
   working.set(midstate);
-  load(tail, 8);
+  if (typeof tail === 'string') {
+    for (let i = 0; i < 8; i++) {
+      const at = i * 4;
+      W[i] =
+        (tail.charCodeAt(at) << 24) |
+        (tail.charCodeAt(at + 1) << 16) |
+        (tail.charCodeAt(at + 2) << 8) |
+        tail.charCodeAt(at + 3);
+    }
+  } else {
+    load(tail, 8);
+  }
   // Padding (FIPS 180-4 §5.1.1): a 1 bit, zeros, and the message length in bits (96 bytes).
   W[8] = 0x80000000 | 0;
   W.fill(0, 9, 15);
