@@ -119,6 +119,43 @@ describe('toNodeListener on a real node:http server', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 
+  it('runs nothing of a body refused with 413 that then ends within what is drained', async () => {
+    let runs = 0;
+    const trigger = createWebhookTrigger({
+      workflow: () => {
+        runs++;
+      },
+      limits: { maxBodyBytes: 1024 },
+    });
+    const listener = toNodeListener(trigger);
+    let ended: Promise<unknown> = Promise.resolve();
+    const base = await listen((req, res) => {
+      ended = new Promise((resolve) => {
+        req.once('end', resolve);
+        req.once('close', resolve);
+      });
+      listener(req, res);
+    });
+    const big = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 8; i++) controller.enqueue(new Uint8Array(512).fill(0x20));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${base}/hook`, {
+      method: 'POST',
+      headers: json,
+      body: big,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    await res.text();
+    // The rest of the body was read and dropped, to its end: the refused delivery stays refused.
+    await ended;
+    expect(await trigger.executions.list()).toEqual([]);
+    expect(runs).toBe(0);
+  });
+
   it("aborts a sync run's signal when the client disconnects", async () => {
     let aborted: () => void = () => {};
     const abortSeen = new Promise<void>((resolve) => {

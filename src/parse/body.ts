@@ -59,43 +59,55 @@ function unreadable(error: unknown): WebhookTriggerError {
 }
 
 /**
- * Reads a Node stream through its events: one promise, no async iteration (Node requests come here
- * on every delivery, and the events cost a fraction of the iterator).
+ * Reads a Node stream through its events (Node requests come here on every delivery, and the
+ * events cost a fraction of the async iterator): `onBytes` gets the body, or `onError` why it could
+ * not be read; once, whatever else the stream emits.
  */
-function readEvents(source: EventStream, maxBodyBytes: number): Promise<Uint8Array> {
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    let drained = -1;
-    const done = () => {
-      source.removeAllListeners('data');
-      source.removeAllListeners('end');
-    };
-    source.on('data', (chunk) => {
-      if (drained >= 0) {
-        drained += chunk.byteLength;
-        if (drained > DRAIN_BYTES) {
-          done();
-          source.destroy();
-        }
-        return;
+function readEvents(
+  source: EventStream,
+  maxBodyBytes: number,
+  onBytes: (bytes: Uint8Array) => void,
+  onError: (error: WebhookTriggerError) => void,
+): void {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let drained = -1;
+  let settled = false;
+  const done = () => {
+    source.removeAllListeners('data');
+    source.removeAllListeners('end');
+  };
+  source.on('data', (chunk) => {
+    if (drained >= 0) {
+      drained += chunk.byteLength;
+      if (drained > DRAIN_BYTES) {
+        done();
+        source.destroy();
       }
-      total += chunk.byteLength;
-      if (total > maxBodyBytes) {
-        // Answer now (the 413 is written while the rest drains); keep nothing more.
-        drained = 0;
-        chunks.length = 0;
-        reject(tooLarge(maxBodyBytes));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    // Nothing comes after the end: the listeners go with the request (removing costs per request).
-    source.on('end', () => resolve(concatBytes(chunks)));
-    source.on('error', (error) => {
-      done();
-      reject(unreadable(error ?? new Error('stream error')));
-    });
+      return;
+    }
+    total += chunk.byteLength;
+    if (total > maxBodyBytes) {
+      // Answer now (the 413 is written while the rest drains); keep nothing more.
+      drained = 0;
+      chunks.length = 0;
+      settled = true;
+      onError(tooLarge(maxBodyBytes));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  // Nothing comes after the end: the listeners go with the request (removing costs per request).
+  source.on('end', () => {
+    if (settled) return;
+    settled = true;
+    onBytes(concatBytes(chunks));
+  });
+  source.on('error', (error) => {
+    done();
+    if (settled) return;
+    settled = true;
+    onError(unreadable(error ?? new Error('stream error')));
   });
 }
 
@@ -110,9 +122,48 @@ export function readLimitedBody(
   source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null | undefined,
   maxBodyBytes: number,
 ): Promise<Uint8Array> {
-  if (!source) return Promise.resolve(new Uint8Array(0));
-  if (!('getReader' in source) && isEventStream(source)) return readEvents(source, maxBodyBytes);
-  return readIterable(source, maxBodyBytes);
+  return readBodyThen(source, maxBodyBytes, (bytes) => bytes, rethrow);
+}
+
+function rethrow(error: unknown): never {
+  throw error;
+}
+
+/**
+ * {@link readLimitedBody}, handing the body to `next` (or why it could not be read to `fail`) and
+ * settling with what they return or throw. From a Node stream `next` runs in the stream's `end`
+ * event: no promise of the bytes to resolve (resolving with a typed array looks up its `then`
+ * through four prototypes), nor a microtask between the read and what follows.
+ */
+export function readBodyThen<T>(
+  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null | undefined,
+  maxBodyBytes: number,
+  next: (bytes: Uint8Array) => T | Promise<T>,
+  fail: (error: unknown) => T | Promise<T>,
+): Promise<T> {
+  if (!source) return Promise.resolve(new Uint8Array(0)).then(next);
+  if ('getReader' in source || !isEventStream(source)) {
+    return readIterable(source, maxBodyBytes).then(next, fail);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const settle = <A>(step: (value: A) => T | Promise<T>, value: A) => {
+      try {
+        resolve(step(value));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    try {
+      readEvents(
+        source,
+        maxBodyBytes,
+        (bytes) => settle(next, bytes),
+        (error) => settle(fail, error),
+      );
+    } catch (error) {
+      settle(fail, unreadable(error));
+    }
+  });
 }
 
 /** {@link readLimitedBody} for Web streams and other async iterables. */

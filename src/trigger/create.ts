@@ -5,7 +5,7 @@ import {
   type MediaType,
   parseMediaType,
   parseUrlQuery,
-  readLimitedBody,
+  readBodyThen,
 } from '../parse/index.js';
 import type { SentResponse } from '../response/index.js';
 import {
@@ -383,16 +383,16 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     const delivery = admitted;
     if (options.rawBody !== undefined) return proceed(delivery, options.rawBody, deliver);
     if (delivery.parsedOnly) return proceed(delivery, new Uint8Array(0), deliver);
-    let body: Promise<Uint8Array>;
     try {
-      body = readLimitedBody(incoming.body(), resolved.maxBodyBytes);
+      return readBodyThen(
+        incoming.body(),
+        resolved.maxBodyBytes,
+        (rawBody) => proceed(delivery, rawBody, deliver),
+        (error: unknown) => deliver(failed(incoming, error)),
+      );
     } catch (error) {
       return deliver(failed(incoming, error));
     }
-    return body.then(
-      (rawBody) => proceed(delivery, rawBody, deliver),
-      (error: unknown) => deliver(failed(incoming, error)),
-    );
   }
 
   /** The rest of the pipeline, once the body's bytes are in; as {@link answer}. */
