@@ -227,18 +227,6 @@ export function fromHex(text: string): Uint8Array | undefined {
   return out;
 }
 
-/**
- * Compares two byte strings in constant time (for equal lengths). In JavaScript: for a digest's few
- * bytes the loop costs less than node:crypto's `timingSafeEqual`, whose call also moves a small
- * typed array's bytes out of the heap (163k instructions per 1 KB GitHub delivery became 160.5k).
- */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
-}
-
 /** Standard base64 of bytes. */
 export function toBase64(bytes: Uint8Array): string {
   let binary = '';

@@ -1,10 +1,5 @@
-import {
-  bytesEqual,
-  createHmacKey,
-  type HmacAlgorithm,
-  type HmacKey,
-  signatureInvalid,
-} from './crypto.js';
+import { timingSafeEqualBytes } from './constant-time.js';
+import { createHmacKey, type HmacAlgorithm, type HmacKey, signatureInvalid } from './crypto.js';
 import type { Secrets } from './types.js';
 
 /** Validates a `string | string[]` secret option into a non-empty list. */
@@ -36,14 +31,14 @@ export function anyMatch(
     const mac = (keys[0] as HmacKey).sign(parts);
     const candidate = candidates[0] as Uint8Array;
     return mac instanceof Promise
-      ? mac.then((m) => bytesEqual(candidate, m))
-      : bytesEqual(candidate, mac);
+      ? mac.then((m) => timingSafeEqualBytes(candidate, m))
+      : timingSafeEqualBytes(candidate, mac);
   }
   const macs = keys.map((key) => key.sign(parts));
   const compare = (signed: readonly Uint8Array[]) => {
     let matched = false;
     for (const mac of signed) {
-      for (const candidate of candidates) matched = bytesEqual(candidate, mac) || matched;
+      for (const candidate of candidates) matched = timingSafeEqualBytes(candidate, mac) || matched;
     }
     return matched;
   };
