@@ -113,27 +113,12 @@ function readEvents(
 
 /**
  * Reads a body stream into one buffer, stopping (and cancelling the stream) as soon as it passes
- * `maxBodyBytes`, whatever `Content-Length` claimed.
- *
- * @throws {@link WebhookTriggerError} `PAYLOAD_TOO_LARGE` past the limit; `INVALID_BODY` when the
- * stream fails (for example, the client went away).
- */
-export function readLimitedBody(
-  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null | undefined,
-  maxBodyBytes: number,
-): Promise<Uint8Array> {
-  return readBodyThen(source, maxBodyBytes, (bytes) => bytes, rethrow);
-}
-
-function rethrow(error: unknown): never {
-  throw error;
-}
-
-/**
- * {@link readLimitedBody}, handing the body to `next` (or why it could not be read to `fail`) and
- * settling with what they return or throw. From a Node stream `next` runs in the stream's `end`
- * event: no promise of the bytes to resolve (resolving with a typed array looks up its `then`
- * through four prototypes), nor a microtask between the read and what follows.
+ * `maxBodyBytes`, whatever `Content-Length` claimed, and hands the bytes to `next`, or why they
+ * could not be read to `fail`: `PAYLOAD_TOO_LARGE` past the limit, `INVALID_BODY` when the stream
+ * fails (for example, the client went away). Settles with what `next` or `fail` returns or throws.
+ * From a Node stream `next` runs in the stream's `end` event: no promise of the bytes to resolve
+ * (resolving with a typed array looks up its `then` through four prototypes), nor a microtask
+ * between the read and what follows.
  */
 export function readBodyThen<T>(
   source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null | undefined,
@@ -166,7 +151,7 @@ export function readBodyThen<T>(
   });
 }
 
-/** {@link readLimitedBody} for Web streams and other async iterables. */
+/** {@link readBodyThen}'s reading, for Web streams and other async iterables. */
 async function readIterable(
   source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   maxBodyBytes: number,
