@@ -147,6 +147,16 @@ function warn(record: ExecutionRecord, message: string) {
   record.warnings = [...(record.warnings ?? []), message];
 }
 
+/** An accepted delivery of an in-process queue, not finished yet. */
+interface Unfinished {
+  job: Job;
+  record: ExecutionRecord;
+  /** Whether an attempt is running now. */
+  running: boolean;
+}
+
+const KEEP_TABLE: unique symbol = Symbol('keep table');
+
 /**
  * The part of a trigger that runs workflows and keeps their execution records: the async accept
  * path, the queue's job handler, and the sync path with `respond`, timeouts and aborts.
@@ -169,7 +179,12 @@ export function createRunner(config: ResolvedTriggerConfig) {
   const hiddenVars = config.fields
     .filter((field) => field.source === 'headers' && CREDENTIAL_HEADER.test(field.path))
     .map((field) => field.name);
-  const unfinished = new Map<string, { job: Job; record: ExecutionRecord; running: boolean }>();
+  // Never empty: a Map that drops to no entries gives its table back, and the next set builds one
+  // again; with one delivery in flight at a time, that was every delivery. The placeholder entry
+  // keeps the table and is never listed.
+  const unfinished = new Map<string | typeof KEEP_TABLE, Unfinished | undefined>([
+    [KEEP_TABLE, undefined],
+  ]);
 
   function newRecord(context: TriggerContext, status: 'queued' | 'started'): ExecutionRecord {
     return {
@@ -611,8 +626,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * host can keep them; attempts still running record their own outcome.
    */
   async function abandonWaiting() {
-    for (const { job, record, running } of [...unfinished.values()]) {
-      if (running) continue;
+    for (const entry of [...unfinished.values()]) {
+      if (!entry || entry.running) continue;
+      const { job, record } = entry;
       record.status = 'dead';
       record.error = {
         name: 'WebhookTriggerError',
