@@ -212,6 +212,56 @@ describe('toNodeListener on a real node:http server', () => {
     await waitForRecords(trigger, (r) => r.filter((x) => x.status === 'resolved').length === 3);
     expect(endedWhenStarted.sort()).toEqual(['1: true', '2: true', '3: true']);
   });
+  it('hands a response it cannot write to next(), after the body is read', async () => {
+    const trigger = createWebhookTrigger({ workflow: () => {} });
+    const middleware = toNodeListener(trigger);
+    const errors: unknown[] = [];
+    const base = await listen((req, res) => {
+      // Another middleware already sent the head: hookflow's writeHead throws.
+      res.writeHead(299, { 'x-first': 'yes' });
+      res.flushHeaders();
+      middleware(req, res, (error) => {
+        errors.push(error);
+        res.end('from next');
+      });
+    });
+    const res = await fetch(`${base}/hook`, { method: 'POST', headers: json, body: '{"a":1}' });
+    expect(res.status).toBe(299);
+    expect(await res.text()).toBe('from next');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'ERR_HTTP_HEADERS_SENT' });
+    // The delivery was accepted before the write failed: its run is recorded all the same.
+    const records = await waitForRecords(trigger, (list) => list[0]?.status === 'resolved');
+    expect(records).toHaveLength(1);
+  });
+
+  it("calls a handleNode that replaced the trigger's own", async () => {
+    const trigger = createWebhookTrigger({ mode: 'sync', workflow: () => 'hooked' });
+    const own = trigger.handleNode;
+    const seen: string[] = [];
+    Object.assign(trigger, {
+      handleNode: (...args: Parameters<typeof own>) => {
+        seen.push(args[0].url ?? '');
+        return own(...args);
+      },
+    });
+    const base = await listen(toNodeListener(trigger));
+    const res = await fetch(`${base}/hook`, { method: 'POST' });
+    expect(await res.json()).toBe('hooked');
+    expect(seen).toEqual(['/hook']);
+  });
+
+  it('ends a response it cannot write when there is no next()', async () => {
+    const listener = toNodeListener(createWebhookTrigger({ workflow: () => {} }));
+    const base = await listen((req, res) => {
+      res.writeHead(299);
+      res.flushHeaders();
+      listener(req, res);
+    });
+    const res = await fetch(`${base}/hook`, { method: 'POST', headers: json, body: '{"a":1}' });
+    expect(res.status).toBe(299);
+    expect(await res.text()).toBe('');
+  });
 });
 
 describe('createWebhookRouter', () => {

@@ -1,5 +1,5 @@
 import type { NodeResponseLike } from '../response/index.js';
-import { DONE } from '../trigger/create.js';
+import { DONE, NODE_LISTENER, type NodeListenerOf } from '../trigger/create.js';
 import type { NodeRequestLike, WebhookRouter, WebhookTrigger } from '../trigger/index.js';
 
 /** A `node:http` request listener that also works as Connect/Express middleware. */
@@ -28,6 +28,10 @@ export function toNodeListener(handler: WebhookTrigger | WebhookRouter): NodeLis
     throw new TypeError('toNodeListener expects a trigger or a router');
   }
   const router = 'matches' in handler ? handler : undefined;
+  // A trigger's own listener (handleNode without the promise it returns), while its handleNode is
+  // still the one it stands for.
+  const own = (handler as { [NODE_LISTENER]?: NodeListenerOf })[NODE_LISTENER];
+  if (own && own.handleNode === handler.handleNode) return own.listen;
   return function nodeWebhookListener(req, res, next) {
     if (next && router && !router.matches((req.url ?? '/').split('?')[0] ?? '/')) {
       next();

@@ -131,24 +131,59 @@ export function readBodyThen<T>(
     return readIterable(source, maxBodyBytes).then(next, fail);
   }
   return new Promise<T>((resolve, reject) => {
-    const settle = <A>(step: (value: A) => T | Promise<T>, value: A) => {
-      try {
-        resolve(step(value));
-      } catch (error) {
-        reject(error);
-      }
-    };
-    try {
-      readEvents(
-        source,
-        maxBodyBytes,
-        (bytes) => settle(next, bytes),
-        (error) => settle(fail, error),
-      );
-    } catch (error) {
-      settle(fail, unreadable(error));
-    }
+    readEventsThen(
+      source,
+      maxBodyBytes,
+      (bytes) => resolve(next(bytes)),
+      (error) => resolve(fail(error)),
+      reject,
+    );
   });
+}
+
+/**
+ * {@link readBodyThen} without a promise, for a caller with nowhere to hand one (a `node:http`
+ * listener): from a Node stream, `next` or `fail` runs in the stream's event, and what it throws
+ * or rejects with goes to `report`. Returns `false`, reading nothing, for any other source.
+ */
+export function readNodeBodyThen<T>(
+  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null | undefined,
+  maxBodyBytes: number,
+  next: (bytes: Uint8Array) => T | Promise<T>,
+  fail: (error: unknown) => T | Promise<T>,
+  report: (error: unknown) => void,
+): boolean {
+  if (!source || 'getReader' in source || !isEventStream(source)) return false;
+  readEventsThen(source, maxBodyBytes, next, fail, report);
+  return true;
+}
+
+/** Reads a Node stream through {@link readEvents} and settles as {@link readNodeBodyThen}. */
+function readEventsThen<T>(
+  source: EventStream,
+  maxBodyBytes: number,
+  next: (bytes: Uint8Array) => T | Promise<T>,
+  fail: (error: unknown) => T | Promise<T>,
+  report: (error: unknown) => void,
+): void {
+  const settle = <A>(step: (value: A) => T | Promise<T>, value: A) => {
+    try {
+      const result = step(value);
+      if (result instanceof Promise) result.then(undefined, report);
+    } catch (error) {
+      report(error);
+    }
+  };
+  try {
+    readEvents(
+      source,
+      maxBodyBytes,
+      (bytes) => settle(next, bytes),
+      (error) => settle(fail, error),
+    );
+  } catch (error) {
+    settle(fail, unreadable(error));
+  }
 }
 
 /** {@link readBodyThen}'s reading, for Web streams and other async iterables. */

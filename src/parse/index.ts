@@ -1,4 +1,4 @@
-export { checkContentLength, readBodyThen } from './body.js';
+export { checkContentLength, readBodyThen, readNodeBodyThen } from './body.js';
 export type { BodyKind, MediaType } from './content-type.js';
 export { createMediaTypeMatcher, decodeBody, parseMediaType, toBodyKind } from './content-type.js';
 export type { FieldConfig, FieldSource, FieldSpec, ResolvedField } from './fields.js';

@@ -6,6 +6,7 @@ import {
   parseMediaType,
   parseUrlQuery,
   readBodyThen,
+  readNodeBodyThen,
 } from '../parse/index.js';
 import type { SentResponse } from '../response/index.js';
 import {
@@ -105,6 +106,26 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * @internal
  */
 export const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * A trigger's `node:http` listener, as `toNodeListener` returns it: `handleNode` with no options,
+ * without the promise it returns. A failure that is not the request's (the response cannot be
+ * written) goes to Connect's `next`, or ends the response.
+ *
+ * @internal
+ */
+export const NODE_LISTENER: unique symbol = Symbol('hookflow.nodeListener');
+
+/**
+ * What a trigger keeps under {@link NODE_LISTENER}: its listener, and the `handleNode` it stands
+ * for (a wrapper that replaced `handleNode` is called through it instead).
+ *
+ * @internal
+ */
+export interface NodeListenerOf {
+  handleNode: WebhookTrigger['handleNode'];
+  listen(req: NodeRequestLike, res: NodeResponseLike, next?: (error?: unknown) => void): void;
+}
 
 /** handleNode's options when none are given: recognised, so that nothing is copied from them. */
 const NO_OPTIONS: TriggerCallOptions & { path?: string } = Object.freeze({});
@@ -366,13 +387,26 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
    * Runs the pipeline, turns any failure into the error response, and hands the response to
    * `deliver`, in the same callback: at once when nothing in the pipeline had to wait, else in the
    * callback that got the body (or whatever else was awaited). Throws (or rejects) only with what
-   * `deliver` throws.
+   * `deliver` throws. With `report`, a body read from a Node stream makes no promise: the answer is
+   * then `undefined`, and what `deliver` throws later goes to `report`.
    */
   function answer<T>(
     incoming: Incoming,
     options: TriggerCallOptions,
     deliver: (sent: SentResponse) => T,
-  ): T | Promise<T> {
+  ): T | Promise<T>;
+  function answer<T>(
+    incoming: Incoming,
+    options: TriggerCallOptions,
+    deliver: (sent: SentResponse) => T,
+    report?: (error: unknown) => void,
+  ): T | Promise<T> | undefined;
+  function answer<T>(
+    incoming: Incoming,
+    options: TriggerCallOptions,
+    deliver: (sent: SentResponse) => T,
+    report?: (error: unknown) => void,
+  ): T | Promise<T> | undefined {
     let admitted: Delivery | SentResponse;
     try {
       admitted = admit(incoming, options);
@@ -384,12 +418,12 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     if (options.rawBody !== undefined) return proceed(delivery, options.rawBody, deliver);
     if (delivery.parsedOnly) return proceed(delivery, new Uint8Array(0), deliver);
     try {
-      return readBodyThen(
-        incoming.body(),
-        resolved.maxBodyBytes,
-        (rawBody) => proceed(delivery, rawBody, deliver),
-        (error: unknown) => deliver(failed(incoming, error)),
-      );
+      const source = incoming.body();
+      const next = (rawBody: Uint8Array) => proceed(delivery, rawBody, deliver);
+      const fail = (error: unknown) => deliver(failed(incoming, error));
+      // With `report`, a Node stream is read without a promise: what goes wrong after is reported.
+      if (report && readNodeBodyThen(source, resolved.maxBodyBytes, next, fail, report)) return;
+      return readBodyThen(source, resolved.maxBodyBytes, next, fail);
     } catch (error) {
       return deliver(failed(incoming, error));
     }
@@ -433,11 +467,17 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     return answer(fromRequest(request), options, toResponse);
   }
 
-  function handleNode(
+  /**
+   * {@link WebhookTrigger.handleNode}, and with `report` the listener of {@link NODE_LISTENER}:
+   * then no promise is made for a body read from the stream, and what goes wrong after goes to
+   * `report`.
+   */
+  function serveNode(
     req: NodeRequestLike,
     res: NodeResponseLike,
-    options: TriggerCallOptions & { path?: string } = NO_OPTIONS,
-  ): Promise<void> {
+    options: TriggerCallOptions & { path?: string },
+    report?: (error: unknown) => void,
+  ): void | Promise<void> {
     let call: TriggerCallOptions = options;
     const clientIp = options.clientIp ?? req.socket?.remoteAddress;
     if (resolved.mode === 'sync') {
@@ -461,15 +501,43 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
       const { path: _path, ...given } = options;
       call = clientIp === undefined ? given : { ...given, clientIp };
     }
+    return answer(
+      fromNodeRequest(req, options.path),
+      call,
+      (sent) => writeNodeResponse(res, sent),
+      report,
+    );
+  }
+
+  function handleNode(
+    req: NodeRequestLike,
+    res: NodeResponseLike,
+    options: TriggerCallOptions & { path?: string } = NO_OPTIONS,
+  ): Promise<void> {
     let written: void | Promise<void>;
     try {
-      written = answer(fromNodeRequest(req, options.path), call, (sent) =>
-        writeNodeResponse(res, sent),
-      );
+      written = serveNode(req, res, options);
     } catch (error) {
       return Promise.reject(error);
     }
     return written instanceof Promise ? written : DONE;
+  }
+
+  function listenNode(
+    req: NodeRequestLike,
+    res: NodeResponseLike,
+    next?: (error?: unknown) => void,
+  ) {
+    // Not a request's error (those are answered): a bug, for Connect's `next`, or the response ends.
+    const report = (error: unknown) => (next ? next(error) : res.end());
+    let written: void | Promise<void>;
+    try {
+      written = serveNode(req, res, NO_OPTIONS, report);
+    } catch (error) {
+      report(error);
+      return;
+    }
+    if (written instanceof Promise) written.then(undefined, report);
   }
 
   async function close(options: CloseOptions = {}) {
@@ -488,5 +556,6 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     close,
     startWorker,
     handleNode,
+    [NODE_LISTENER]: { handleNode, listen: listenNode } satisfies NodeListenerOf,
   });
 }
