@@ -168,13 +168,14 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   // The timestamps of a running record already read, at `slot * TIMES + field`, their epoch ms in
   // `numbers`: its next save reads only what changed. Cleared once the record is flat.
   const texts: (string | undefined)[] = [];
-  // Ids in the order they may be evicted, oldest first: iterating the Map from its start would step
-  // over every deleted entry still in its table (a FIFO deletes at the front), on every put.
-  let order: string[] = [];
+  // Slots in the order their records may be evicted, oldest first: iterating the Map from its start
+  // would step over every deleted entry still in its table (a FIFO deletes at the front), on every
+  // put. Every kept record's slot is here or in `parked`, once; it is released only when taken out.
+  let order: number[] = [];
   let head = 0;
-  // Ids taken out of `order` because they were running, oldest first: each goes back to the end
-  // of `order` when its run ends, so no put scans the same running record twice.
-  const parked = new Set<string>();
+  // Slots taken out of `order` because their records were running, oldest first: each goes back to
+  // the end of `order` when its run ends, so no put scans the same running record twice.
+  const parked = new Set<number>();
 
   function allocate(id: string): number {
     let slot = free.pop();
@@ -349,12 +350,8 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
 
   function evict() {
     while (slots.size > maxRecords && head < order.length) {
-      const id = order[head] as string;
-      // Cleared as it is taken: an evicted id must not outlive its record here.
-      order[head++] = undefined as unknown as string;
-      const slot = slots.get(id);
-      if (slot === undefined) continue;
-      if (isRunning(statusOf(slot))) parked.add(id);
+      const slot = order[head++] as number;
+      if (isRunning(statusOf(slot))) parked.add(slot);
       else release(slot);
     }
     if (head > 1024 && head * 2 > order.length) {
@@ -362,10 +359,10 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
       head = 0;
     }
     // Nothing finished is left: the oldest running records go as well.
-    for (const id of parked) {
+    for (const slot of parked) {
       if (slots.size <= maxRecords) break;
-      parked.delete(id);
-      release(slots.get(id) as number);
+      parked.delete(slot);
+      release(slot);
     }
   }
 
@@ -374,10 +371,10 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     if (slot === undefined) {
       slot = allocate(record.id);
       slots.set(record.id, slot);
-      order.push(record.id);
-    } else if (parked.size > 0 && !isRunning(record.status) && parked.delete(record.id)) {
+      order.push(slot);
+    } else if (parked.size > 0 && !isRunning(record.status) && parked.delete(slot)) {
       // A parked record whose run ended can be evicted again, in its turn.
-      order.push(record.id);
+      order.push(slot);
     }
     // The runner's record while it runs is kept as it is: it changes again soon.
     if (own && isRunning(record.status)) keepRunning(slot, record);
