@@ -60,55 +60,101 @@ function unreadable(error: unknown): WebhookTriggerError {
 
 /**
  * Reads a Node stream through its events (Node requests come here on every delivery, and the
- * events cost a fraction of the async iterator): `onBytes` gets the body, or `onError` why it could
- * not be read; once, whatever else the stream emits.
+ * events cost a fraction of the async iterator): `next` gets the body, or `fail` why it could not
+ * be read; once, whatever else the stream emits. What either throws or rejects with goes to
+ * `report`. One object per body, its three listeners its only closures: a delivery allocates
+ * little, and what it allocates is what the young-generation collections are paid for.
  */
-function readEvents(
-  source: EventStream,
-  maxBodyBytes: number,
-  onBytes: (bytes: Uint8Array) => void,
-  onError: (error: WebhookTriggerError) => void,
-): void {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let drained = -1;
-  let settled = false;
-  const done = () => {
-    source.removeAllListeners('data');
-    source.removeAllListeners('end');
-  };
-  source.on('data', (chunk) => {
-    if (drained >= 0) {
-      drained += chunk.byteLength;
-      if (drained > DRAIN_BYTES) {
-        done();
-        source.destroy();
+class EventsRead<T> {
+  // Most bodies come in one chunk: an array only from the second on.
+  #first: Uint8Array | undefined;
+  #more: Uint8Array[] | undefined;
+  #total = 0;
+  #drained = -1;
+  #settled = false;
+  readonly #source: EventStream;
+  readonly #maxBodyBytes: number;
+  readonly #next: (bytes: Uint8Array) => T | Promise<T>;
+  readonly #fail: (error: unknown) => T | Promise<T>;
+  readonly #report: (error: unknown) => void;
+
+  constructor(
+    source: EventStream,
+    maxBodyBytes: number,
+    next: (bytes: Uint8Array) => T | Promise<T>,
+    fail: (error: unknown) => T | Promise<T>,
+    report: (error: unknown) => void,
+  ) {
+    this.#source = source;
+    this.#maxBodyBytes = maxBodyBytes;
+    this.#next = next;
+    this.#fail = fail;
+    this.#report = report;
+    try {
+      source.on('data', this.#onData);
+      // Nothing comes after the end: the listeners go with the request (removing costs per request).
+      source.on('end', this.#onEnd);
+      source.on('error', this.#onError);
+    } catch (error) {
+      // The stream refused a listener: nothing is read.
+      this.fail(unreadable(error));
+    }
+  }
+
+  readonly #onData = (chunk: Uint8Array) => {
+    if (this.#drained >= 0) {
+      this.#drained += chunk.byteLength;
+      if (this.#drained > DRAIN_BYTES) {
+        this.#stop();
+        this.#source.destroy();
       }
       return;
     }
-    total += chunk.byteLength;
-    if (total > maxBodyBytes) {
+    this.#total += chunk.byteLength;
+    if (this.#total > this.#maxBodyBytes) {
       // Answer now (the 413 is written while the rest drains); keep nothing more.
-      drained = 0;
-      chunks.length = 0;
-      settled = true;
-      onError(tooLarge(maxBodyBytes));
+      this.#drained = 0;
+      this.#first = this.#more = undefined;
+      this.fail(tooLarge(this.#maxBodyBytes));
       return;
     }
-    chunks.push(chunk);
-  });
-  // Nothing comes after the end: the listeners go with the request (removing costs per request).
-  source.on('end', () => {
-    if (settled) return;
-    settled = true;
-    onBytes(concatBytes(chunks));
-  });
-  source.on('error', (error) => {
-    done();
-    if (settled) return;
-    settled = true;
-    onError(unreadable(error ?? new Error('stream error')));
-  });
+    if (this.#first === undefined) this.#first = chunk;
+    else if (this.#more) this.#more.push(chunk);
+    else this.#more = [this.#first, chunk];
+  };
+
+  readonly #onEnd = () => {
+    if (this.#settled) return;
+    this.#settled = true;
+    const bytes = this.#more ? concatBytes(this.#more) : (this.#first ?? new Uint8Array(0));
+    this.#settle(this.#next, bytes);
+  };
+
+  readonly #onError = (error: unknown) => {
+    this.#stop();
+    this.fail(unreadable(error ?? new Error('stream error')));
+  };
+
+  /** Hands `error` to `fail`, unless the read already settled. */
+  fail(error: WebhookTriggerError) {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settle(this.#fail, error);
+  }
+
+  #stop() {
+    this.#source.removeAllListeners('data');
+    this.#source.removeAllListeners('end');
+  }
+
+  #settle<A>(step: (value: A) => T | Promise<T>, value: A) {
+    try {
+      const result = step(value);
+      if (result instanceof Promise) result.then(undefined, this.#report);
+    } catch (error) {
+      this.#report(error);
+    }
+  }
 }
 
 /**
@@ -131,7 +177,7 @@ export function readBodyThen<T>(
     return readIterable(source, maxBodyBytes).then(next, fail);
   }
   return new Promise<T>((resolve, reject) => {
-    readEventsThen(
+    new EventsRead(
       source,
       maxBodyBytes,
       (bytes) => resolve(next(bytes)),
@@ -154,36 +200,8 @@ export function readNodeBodyThen<T>(
   report: (error: unknown) => void,
 ): boolean {
   if (!source || 'getReader' in source || !isEventStream(source)) return false;
-  readEventsThen(source, maxBodyBytes, next, fail, report);
+  new EventsRead(source, maxBodyBytes, next, fail, report);
   return true;
-}
-
-/** Reads a Node stream through {@link readEvents} and settles as {@link readNodeBodyThen}. */
-function readEventsThen<T>(
-  source: EventStream,
-  maxBodyBytes: number,
-  next: (bytes: Uint8Array) => T | Promise<T>,
-  fail: (error: unknown) => T | Promise<T>,
-  report: (error: unknown) => void,
-): void {
-  const settle = <A>(step: (value: A) => T | Promise<T>, value: A) => {
-    try {
-      const result = step(value);
-      if (result instanceof Promise) result.then(undefined, report);
-    } catch (error) {
-      report(error);
-    }
-  };
-  try {
-    readEvents(
-      source,
-      maxBodyBytes,
-      (bytes) => settle(next, bytes),
-      (error) => settle(fail, error),
-    );
-  } catch (error) {
-    settle(fail, unreadable(error));
-  }
 }
 
 /** {@link readBodyThen}'s reading, for Web streams and other async iterables. */
