@@ -1,5 +1,5 @@
 import type { NodeResponseLike } from '../response/index.js';
-import { DONE, NODE_LISTENER, type NodeListenerOf } from '../trigger/create.js';
+import { DONE, NODE_LISTENER, type NodeListenerOf, reportNodeFailure } from '../trigger/create.js';
 import type { NodeRequestLike, WebhookRouter, WebhookTrigger } from '../trigger/index.js';
 
 /** A `node:http` request listener that also works as Connect/Express middleware. */
@@ -39,6 +39,6 @@ export function toNodeListener(handler: WebhookTrigger | WebhookRouter): NodeLis
     }
     // handleNode never rejects for request errors; anything else is a bug to report, not to hide.
     const written = handler.handleNode(req, res);
-    if (written !== DONE) written.catch((error: unknown) => (next ? next(error) : res.end()));
+    if (written !== DONE) written.catch(reportNodeFailure(res, next));
   };
 }

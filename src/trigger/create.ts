@@ -127,6 +127,19 @@ export interface NodeListenerOf {
   listen(req: NodeRequestLike, res: NodeResponseLike, next?: (error?: unknown) => void): void;
 }
 
+/**
+ * Where a Node listener sends a failure that is not the request's (those are answered): a bug, for
+ * Connect's `next`, or else the response is ended.
+ *
+ * @internal
+ */
+export function reportNodeFailure(
+  res: NodeResponseLike,
+  next: ((error?: unknown) => void) | undefined,
+): (error: unknown) => void {
+  return (error) => (next ? next(error) : res.end());
+}
+
 /** handleNode's options when none are given: recognised, so that nothing is copied from them. */
 const NO_OPTIONS: TriggerCallOptions & { path?: string } = Object.freeze({});
 
@@ -528,8 +541,7 @@ export function createWebhookTrigger(config: WebhookTriggerConfig): WebhookTrigg
     res: NodeResponseLike,
     next?: (error?: unknown) => void,
   ) {
-    // Not a request's error (those are answered): a bug, for Connect's `next`, or the response ends.
-    const report = (error: unknown) => (next ? next(error) : res.end());
+    const report = reportNodeFailure(res, next);
     let written: void | Promise<void>;
     try {
       written = serveNode(req, res, NO_OPTIONS, report);
