@@ -136,6 +136,111 @@ describe('memoryExecutionStore', () => {
     await save();
   });
 
+  it("finds the runner's records by id, though nothing looked any up while they were saved and evicted", async () => {
+    const store = memoryExecutionStore({ maxRecords: 5 });
+    const runs: ExecutionRecord[] = [];
+    for (let i = 0; i < 40; i++) {
+      const live: ExecutionRecord = { ...record(`r${i}`, 'queued', i % 60), attempts: 0 };
+      putLive(store, live, true);
+      runs.push(live);
+      // Three in flight at once: the oldest of them ends as each new one comes.
+      const ending = runs[i - 2];
+      if (ending) {
+        Object.assign(ending, { status: 'started', attempts: 1 });
+        putLive(store, ending);
+        Object.assign(ending, { status: 'resolved' });
+        putLive(store, ending);
+      }
+    }
+    const kept = await store.list();
+    expect(kept.map((r) => r.id)).toEqual(['r39', 'r38', 'r37', 'r36', 'r35']);
+    expect(kept.map((r) => r.status)).toEqual([
+      'queued',
+      'queued',
+      'resolved',
+      'resolved',
+      'resolved',
+    ]);
+    expect(await store.get('r37')).toStrictEqual(structuredClone(runs[37]));
+    expect(await store.get('r34')).toBeUndefined();
+    // Found from now on too: the next save of a running record, and a record put from outside.
+    Object.assign(runs[39] as ExecutionRecord, { status: 'started', attempts: 1 });
+    putLive(store, runs[39] as ExecutionRecord);
+    store.put({ ...(runs[38] as ExecutionRecord), status: 'dead' });
+    expect((await store.list()).map((r) => `${r.id} ${r.status}`)).toEqual([
+      'r39 started',
+      'r38 dead',
+      'r37 resolved',
+      'r36 resolved',
+      'r35 resolved',
+    ]);
+  });
+
+  it('keeps the same records whether or not anything looked one up by id while they were saved', async () => {
+    // Two stores get the same saves; one is asked for an id before any, so it finds every record
+    // by id all along. Both must end up holding the same records in the same order.
+    const step = fc.oneof(
+      fc.constant({ kind: 'new' as const, at: 0 }),
+      fc.record({ kind: fc.constantFrom('start', 'fail', 'end', 'outside'), at: fc.nat() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 80 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (steps, maxRecords) => {
+          const stores = [
+            memoryExecutionStore({ maxRecords }),
+            memoryExecutionStore({ maxRecords }),
+          ];
+          await stores[0]?.get('');
+          const running: ExecutionRecord[][] = [];
+          const ids: string[] = [];
+          for (const { kind, at } of steps) {
+            if (kind === 'new') {
+              const id = `r${ids.length}`;
+              ids.push(id);
+              const pair = stores.map((store) => {
+                const live: ExecutionRecord = {
+                  ...record(id, 'queued', ids.length % 60),
+                  attempts: 0,
+                };
+                putLive(store, live, true);
+                return live;
+              });
+              running.push(pair);
+              continue;
+            }
+            if (kind === 'outside') {
+              const id = ids.length > 0 && at % 2 ? (ids[at % ids.length] as string) : `o${at}`;
+              for (const store of stores)
+                store.put(record(id, STATUSES[at % 6] as ExecutionStatus, 1));
+              continue;
+            }
+            const pair = running[at % Math.max(1, running.length)];
+            if (!pair) continue;
+            for (const [i, store] of stores.entries()) {
+              const live = pair[i] as ExecutionRecord;
+              if (kind === 'start')
+                Object.assign(live, { status: 'started', attempts: live.attempts + 1 });
+              else if (kind === 'fail')
+                Object.assign(live, { status: 'queued', error: { name: 'Error', message: 'x' } });
+              else Object.assign(live, { status: 'resolved' });
+              putLive(store, live);
+            }
+            if (kind === 'end') running.splice(running.indexOf(pair), 1);
+          }
+          const [indexed, unindexed] = await Promise.all(stores.map((store) => store.list()));
+          expect(unindexed).toStrictEqual(indexed);
+          expect(unindexed?.length).toBeLessThanOrEqual(maxRecords);
+          for (const id of ids) {
+            expect(await stores[1]?.get(id)).toStrictEqual(await stores[0]?.get(id));
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('keeps its own copies of what is put, so that changing the record afterwards changes nothing', async () => {
     const store = memoryExecutionStore();
     const put: ExecutionRecord = {

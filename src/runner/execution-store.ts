@@ -31,21 +31,37 @@ export function isRunning(status: ExecutionStatus): boolean {
   return status === 'queued' || status === 'started';
 }
 
+/**
+ * The key of a placeholder entry that keeps a Map from ever dropping to no entries: a Map that does
+ * gives its table back, and the next set builds one again.
+ *
+ * @internal
+ */
+export const KEEP_TABLE: unique symbol = Symbol('keep table');
+
 /** How each memory store keeps a record of the runner's: see {@link putLive}. */
-const liveWriters = new WeakMap<ExecutionStore, (record: ExecutionRecord, own: boolean) => void>();
+const liveWriters = new WeakMap<
+  ExecutionStore,
+  (record: ExecutionRecord, own: boolean, fresh: boolean) => void
+>();
 
 /**
  * Saves a record that its writer (the trigger's runner) goes on changing in place and saves again
  * after each change, always in the same synchronous step as the change. A memory store may keep
  * that very object, or parts of it, without copying them (readers still get copies); any other
- * store gets `put` with a copy.
+ * store gets `put` with a copy. `fresh`: the record's id is new, no store can hold it yet (a random
+ * UUID of the runner's, saved for the first time), so a memory store need not look it up.
  *
  * @internal
  */
-export function putLive(store: ExecutionStore, record: ExecutionRecord): void | Promise<void> {
+export function putLive(
+  store: ExecutionStore,
+  record: ExecutionRecord,
+  fresh = false,
+): void | Promise<void> {
   const write = liveWriters.get(store);
   // Any other store gets a snapshot: the runner goes on changing the record.
-  return write ? write(record, true) : store.put(copyRecord(record));
+  return write ? write(record, true, fresh) : store.put(copyRecord(record));
 }
 
 const STATUSES: readonly ExecutionStatus[] = [
@@ -63,7 +79,9 @@ const STARTED = 1;
 const FINISHED = 2;
 const DURATION = 3;
 const ATTEMPTS = 4;
-const WIDTH = 5;
+/** When the record was first kept: a count that only grows, 0 for a free slot. */
+const SEQUENCE = 5;
+const WIDTH = 6;
 /** The timestamps among them: RECEIVED, STARTED, FINISHED. */
 const TIMES = 3;
 
@@ -151,7 +169,17 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   // Records are then not several small objects each, which every young-generation collection
   // copies while they are kept: kept that way, a thousand records cost a busy server about a tenth
   // of its instructions per delivery in those copies. Readers get records built anew.
-  const slots = new Map<string, number>();
+  //
+  // The id → slot index is built the first time a record must be found by its id (`get`, or a
+  // `put` from outside the runner), and kept from then on. Until then the runner's records need
+  // none: a new one has a fresh id, and a running one is found in `live`. On a busy server the
+  // index's work is mostly cache misses: evicting a record looks up an id a thousand deliveries
+  // old, and inserting a new id walks a bucket of other old ones.
+  let index: Map<string, number> | undefined;
+  // The runner's records whose last save was running, by id (few: those queued or running now).
+  const live = new Map<string | typeof KEEP_TABLE, number>([[KEEP_TABLE, -1]]);
+  let count = 0;
+  let sequence = 0;
   const free: number[] = [];
   let used = 0;
   let capacity = 0;
@@ -193,11 +221,18 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
       }
     }
     ids[slot] = id;
+    numbers[slot * WIDTH + SEQUENCE] = ++sequence;
+    count++;
     return slot;
   }
 
-  function release(slot: number) {
-    slots.delete(ids[slot] as string);
+  /** Frees a slot; `running`: its record's status is running (it may be in `live`). */
+  function release(slot: number, running: boolean) {
+    const id = ids[slot] as string;
+    index?.delete(id);
+    if (running) live.delete(id);
+    numbers[slot * WIDTH + SEQUENCE] = 0;
+    count--;
     ids[slot] = '';
     wholes[slot] = responses[slot] = results[slot] = rests[slot] = undefined;
     forgetTimes(slot);
@@ -344,15 +379,30 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     return record;
   }
 
+  function sequenceOf(slot: number): number {
+    return numbers[slot * WIDTH + SEQUENCE] as number;
+  }
+
   function receivedAtOf(slot: number): string {
     return wholes[slot]?.receivedAt ?? isoTime(numbers[slot * WIDTH + RECEIVED] as number);
   }
 
+  /** The slot kept under an id, from the index (built now if it was not yet). */
+  function find(id: string): number | undefined {
+    if (!index) {
+      index = new Map();
+      for (let slot = 0; slot < used; slot++) {
+        if (sequenceOf(slot) > 0) index.set(ids[slot] as string, slot);
+      }
+    }
+    return index.get(id);
+  }
+
   function evict() {
-    while (slots.size > maxRecords && head < order.length) {
+    while (count > maxRecords && head < order.length) {
       const slot = order[head++] as number;
       if (isRunning(statusOf(slot))) parked.add(slot);
-      else release(slot);
+      else release(slot, false);
     }
     if (head > 1024 && head * 2 > order.length) {
       order = order.slice(head);
@@ -360,39 +410,52 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     }
     // Nothing finished is left: the oldest running records go as well.
     for (const slot of parked) {
-      if (slots.size <= maxRecords) break;
+      if (count <= maxRecords) break;
       parked.delete(slot);
-      release(slot);
+      release(slot, true);
     }
   }
 
-  function keep(record: ExecutionRecord, own: boolean) {
-    let slot = slots.get(record.id);
+  function keep(record: ExecutionRecord, own: boolean, fresh: boolean) {
+    const id = record.id;
+    const running = isRunning(record.status);
+    let slot = own && !fresh ? live.get(id) : undefined;
+    if (slot === undefined && !fresh) slot = find(id);
     if (slot === undefined) {
-      slot = allocate(record.id);
-      slots.set(record.id, slot);
+      slot = allocate(id);
+      index?.set(id, slot);
       order.push(slot);
-    } else if (parked.size > 0 && !isRunning(record.status) && parked.delete(slot)) {
+    } else if (parked.size > 0 && !running && parked.delete(slot)) {
       // A parked record whose run ended can be evicted again, in its turn.
       order.push(slot);
     }
     // The runner's record while it runs is kept as it is: it changes again soon.
-    if (own && isRunning(record.status)) keepRunning(slot, record);
-    else if (!flatten(slot, record, own)) keepWhole(slot, own ? record : copyRecord(record));
-    if (slots.size > maxRecords) evict();
+    if (own && running) {
+      live.set(id, slot);
+      keepRunning(slot, record);
+    } else {
+      if (live.size > 1) live.delete(id);
+      if (!flatten(slot, record, own)) keepWhole(slot, own ? record : copyRecord(record));
+    }
+    if (count > maxRecords) evict();
   }
 
   const store: ExecutionStore = {
     put(record) {
-      keep(record, false);
+      keep(record, false, false);
     },
     get(id) {
-      const slot = slots.get(id);
+      const slot = find(id);
       return slot === undefined ? undefined : recordAt(slot);
     },
     list(query: ExecutionQuery = {}) {
       const out: ExecutionRecord[] = [];
-      const all = [...slots.values()];
+      // Newest first: by when each record was first kept.
+      const all: number[] = [];
+      for (let slot = 0; slot < used; slot++) {
+        if (sequenceOf(slot) > 0) all.push(slot);
+      }
+      all.sort((a, b) => sequenceOf(a) - sequenceOf(b));
       for (let i = all.length - 1; i >= 0 && out.length < (query.limit ?? Infinity); i--) {
         const slot = all[i] as number;
         if (query.status !== undefined && statusOf(slot) !== query.status) continue;

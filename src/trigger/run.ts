@@ -6,7 +6,7 @@ import {
   isWebhookTriggerError,
   WebhookTriggerError,
 } from '../response/index.js';
-import { isRunning, putLive } from '../runner/execution-store.js';
+import { isRunning, KEEP_TABLE, putLive } from '../runner/execution-store.js';
 import type {
   CloseOptions,
   ExecutionError,
@@ -28,6 +28,7 @@ import {
 } from '../runner/index.js';
 import { isoTime } from '../runner/iso-time.js';
 import { enqueueNowOf, RUN_NOW, type RunNow } from '../runner/memory-queue.js';
+import { randomId } from '../runner/random-id.js';
 import type { ResolvedTriggerConfig } from './config.js';
 
 type Outcome =
@@ -155,8 +156,6 @@ interface Unfinished {
   running: boolean;
 }
 
-const KEEP_TABLE: unique symbol = Symbol('keep table');
-
 /**
  * The part of a trigger that runs workflows and keeps their execution records: the async accept
  * path, the queue's job handler, and the sync path with `respond`, timeouts and aborts.
@@ -176,6 +175,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
   // In-process queues only: accepted deliveries not finished yet (a distributed queue runs them in
   // other processes, which this one must not track), and whether an attempt is running now.
   const inProcess = !config.queue.capabilities?.distributed;
+  // A record's first save carries an id no store holds yet when the ids are random UUIDs: a memory
+  // store then need not look it up. Ids from the host's `generateId` may repeat.
+  const freshIds = config.generateId === randomId;
   const hiddenVars = config.fields
     .filter((field) => field.source === 'headers' && CREDENTIAL_HEADER.test(field.path))
     .map((field) => field.name);
@@ -215,12 +217,12 @@ export function createRunner(config: ResolvedTriggerConfig) {
 
   /**
    * Saves a record after a status change and tells the host. Records are bookkeeping: a store that
-   * fails must not fail or crash a run that already happened.
+   * fails must not fail or crash a run that already happened. `first`: the record's first save.
    */
-  function emit(record: ExecutionRecord): void | Promise<void> {
+  function emit(record: ExecutionRecord, first = false): void | Promise<void> {
     let saved: void | Promise<void> | undefined;
     try {
-      saved = putLive(executions, record);
+      saved = putLive(executions, record, first && freshIds);
     } catch {}
     if (!(saved instanceof Promise)) return callHook(onExecution, record);
     const notify = () => callHook(onExecution, record);
@@ -351,7 +353,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
       return queued instanceof Promise ? queued.catch(refuse) : queued;
     };
     try {
-      const saved = putLive(executions, record);
+      const saved = putLive(executions, record, freshIds);
       return saved instanceof Promise ? saved.then(enqueue, refuse) : enqueue();
     } catch (error) {
       return refuse(error);
@@ -578,7 +580,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
     if (!inProcess) return runRemote(context);
     const record = newRecord(context, 'started');
     const startedMs = begin(record, 1);
-    void emit(record);
+    void emit(record, true);
     const controller = createLazyAbort(options.signal);
     let answer: (sent: SentResponse) => void = () => {};
     const response = new Promise<SentResponse>((resolve) => {
