@@ -31,14 +31,6 @@ export function isRunning(status: ExecutionStatus): boolean {
   return status === 'queued' || status === 'started';
 }
 
-/**
- * The key of a placeholder entry that keeps a Map from ever dropping to no entries: a Map that does
- * gives its table back, and the next set builds one again.
- *
- * @internal
- */
-export const KEEP_TABLE: unique symbol = Symbol('keep table');
-
 /** How each memory store keeps a record of the runner's: see {@link putLive}. */
 const liveWriters = new WeakMap<
   ExecutionStore,
@@ -79,6 +71,9 @@ const STARTED = 1;
 const FINISHED = 2;
 const DURATION = 3;
 const ATTEMPTS = 4;
+/** How many of the runner's running records a memory store finds without its index. */
+const LIVE_RECORDS = 32;
+
 /** When the record was first kept: a count that only grows, 0 for a free slot. */
 const SEQUENCE = 5;
 const WIDTH = 6;
@@ -172,12 +167,17 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   //
   // The id → slot index is built the first time a record must be found by its id (`get`, or a
   // `put` from outside the runner), and kept from then on. Until then the runner's records need
-  // none: a new one has a fresh id, and a running one is found in `live`. On a busy server the
-  // index's work is mostly cache misses: evicting a record looks up an id a thousand deliveries
-  // old, and inserting a new id walks a bucket of other old ones.
+  // none: a new one has a fresh id, and a running one is found by the record object itself among
+  // the few in flight. On a busy server the index's work is mostly cache misses: evicting a record
+  // looks up an id a thousand deliveries old, and inserting a new id walks a bucket of old ones.
   let index: Map<string, number> | undefined;
-  // The runner's records whose last save was running, by id (few: those queued or running now).
-  const live = new Map<string | typeof KEEP_TABLE, number>([[KEEP_TABLE, -1]]);
+  // The runner's records whose last save was running, and their slots, at the same positions
+  // below `owned` (a free position holds undefined). Past LIVE_RECORDS running at once, the others
+  // are found through the index. No Map: one that gains and loses an entry on every delivery
+  // builds a new table every few deliveries.
+  const liveRecords: (ExecutionRecord | undefined)[] = [];
+  const liveSlots = new Int32Array(LIVE_RECORDS);
+  let owned = 0;
   let count = 0;
   let sequence = 0;
   const free: number[] = [];
@@ -226,11 +226,37 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     return slot;
   }
 
-  /** Frees a slot; `running`: its record's status is running (it may be in `live`). */
-  function release(slot: number, running: boolean) {
+  /** Where a record of the runner's whose last save was running is remembered, else -1. */
+  function liveAt(record: ExecutionRecord): number {
+    for (let at = 0; at < owned; at++) if (liveRecords[at] === record) return at;
+    return -1;
+  }
+
+  function rememberLive(record: ExecutionRecord, slot: number) {
+    let at = 0;
+    while (at < owned && liveRecords[at] !== undefined) at++;
+    if (at === LIVE_RECORDS) return;
+    liveRecords[at] = record;
+    liveSlots[at] = slot;
+    if (at === owned) owned++;
+  }
+
+  function forgetLive(at: number) {
+    liveRecords[at] = undefined;
+    while (owned > 0 && liveRecords[owned - 1] === undefined) owned--;
+  }
+
+  /** Forgets any live record kept in a slot that is being freed. */
+  function forgetLiveSlot(slot: number) {
+    for (let at = 0; at < owned; at++) {
+      if (liveRecords[at] !== undefined && liveSlots[at] === slot) forgetLive(at);
+    }
+  }
+
+  function release(slot: number) {
     const id = ids[slot] as string;
     index?.delete(id);
-    if (running) live.delete(id);
+    if (owned > 0) forgetLiveSlot(slot);
     numbers[slot * WIDTH + SEQUENCE] = 0;
     count--;
     ids[slot] = '';
@@ -402,7 +428,7 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     while (count > maxRecords && head < order.length) {
       const slot = order[head++] as number;
       if (isRunning(statusOf(slot))) parked.add(slot);
-      else release(slot, false);
+      else release(slot);
     }
     if (head > 1024 && head * 2 > order.length) {
       order = order.slice(head);
@@ -412,14 +438,15 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     for (const slot of parked) {
       if (count <= maxRecords) break;
       parked.delete(slot);
-      release(slot, true);
+      release(slot);
     }
   }
 
   function keep(record: ExecutionRecord, own: boolean, fresh: boolean) {
     const id = record.id;
     const running = isRunning(record.status);
-    let slot = own && !fresh ? live.get(id) : undefined;
+    const at = own && !fresh && owned > 0 ? liveAt(record) : -1;
+    let slot = at < 0 ? undefined : liveSlots[at];
     if (slot === undefined && !fresh) slot = find(id);
     if (slot === undefined) {
       slot = allocate(id);
@@ -431,10 +458,10 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     }
     // The runner's record while it runs is kept as it is: it changes again soon.
     if (own && running) {
-      live.set(id, slot);
+      if (at < 0) rememberLive(record, slot);
       keepRunning(slot, record);
     } else {
-      if (live.size > 1) live.delete(id);
+      if (at >= 0) forgetLive(at);
       if (!flatten(slot, record, own)) keepWhole(slot, own ? record : copyRecord(record));
     }
     if (count > maxRecords) evict();

@@ -6,7 +6,7 @@ import {
   isWebhookTriggerError,
   WebhookTriggerError,
 } from '../response/index.js';
-import { isRunning, KEEP_TABLE, putLive } from '../runner/execution-store.js';
+import { isRunning, putLive } from '../runner/execution-store.js';
 import type {
   CloseOptions,
   ExecutionError,
@@ -155,6 +155,8 @@ interface Unfinished {
   /** Whether an attempt is running now. */
   running: boolean;
 }
+
+const KEEP_TABLE: unique symbol = Symbol('keep table');
 
 /**
  * The part of a trigger that runs workflows and keeps their execution records: the async accept
