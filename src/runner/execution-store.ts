@@ -196,9 +196,9 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   // The timestamps of a running record already read, at `slot * TIMES + field`, their epoch ms in
   // `numbers`: its next save reads only what changed. Cleared once the record is flat.
   const texts: (string | undefined)[] = [];
-  // Slots in the order their records may be evicted, oldest first: iterating the Map from its start
-  // would step over every deleted entry still in its table (a FIFO deletes at the front), on every
-  // put. Every kept record's slot is here or in `parked`, once; it is released only when taken out.
+  // Slots in the order their records may be evicted, oldest first (the index may not exist, and
+  // iterating a Map from its start steps over every deleted entry still in its table). Every kept
+  // record's slot is here or in `parked`, once; it is released only when taken out.
   let order: number[] = [];
   let head = 0;
   // Slots taken out of `order` because their records were running, oldest first: each goes back to
