@@ -9,6 +9,7 @@ import type {
   ExecutionStatus,
   ExecutionStore,
 } from './types.js';
+import { uuidText, writeUuidBytes } from './uuid.js';
 
 /** Options of {@link memoryExecutionStore}. */
 export interface MemoryExecutionStoreConfig {
@@ -29,6 +30,73 @@ export interface MemoryExecutionStoreConfig {
  */
 export function isRunning(status: ExecutionStatus): boolean {
   return status === 'queued' || status === 'started';
+}
+
+let slotOf: (record: ExecutionRecord) => number;
+let setSlot: (record: ExecutionRecord, slot: number) => void;
+
+/**
+ * A record the trigger's runner writes, changes in place and saves again after each change. A
+ * memory store that keeps it notes on it, in a private field, the slot it keeps it in: the next
+ * save finds the slot there, with no index however many runs are in flight. Nobody else sees this
+ * object: hooks and readers get copies, which are plain objects.
+ *
+ * @internal
+ */
+class LiveRecord implements ExecutionRecord {
+  id: string;
+  key: string;
+  mode: ExecutionRecord['mode'];
+  status: ExecutionStatus;
+  attempts: number;
+  receivedAt: string;
+  // Declared only: present once written, as on any record.
+  declare startedAt?: string;
+  declare finishedAt?: string;
+  declare durationMs?: number;
+  declare result?: unknown;
+  declare error?: ExecutionError;
+  declare response?: SentResponse;
+  declare warnings?: string[];
+  declare history?: AttemptRecord[];
+  #slot = -1;
+
+  constructor(
+    id: string,
+    key: string,
+    mode: ExecutionRecord['mode'],
+    status: ExecutionStatus,
+    receivedAt: string,
+  ) {
+    this.id = id;
+    this.key = key;
+    this.mode = mode;
+    this.status = status;
+    this.attempts = 0;
+    this.receivedAt = receivedAt;
+  }
+
+  static {
+    slotOf = (record) => (#slot in record ? record.#slot : -1);
+    setSlot = (record, slot) => {
+      if (#slot in record) record.#slot = slot;
+    };
+  }
+}
+
+/**
+ * A new record for the runner to write and save with {@link putLive}; its `attempts` is 0.
+ *
+ * @internal
+ */
+export function newLiveRecord(
+  id: string,
+  key: string,
+  mode: ExecutionRecord['mode'],
+  status: ExecutionStatus,
+  receivedAt: string,
+): ExecutionRecord {
+  return new LiveRecord(id, key, mode, status, receivedAt);
 }
 
 /** How each memory store keeps a record of the runner's: see {@link putLive}. */
@@ -71,8 +139,6 @@ const STARTED = 1;
 const FINISHED = 2;
 const DURATION = 3;
 const ATTEMPTS = 4;
-/** How many of the runner's running records a memory store finds without its index. */
-const LIVE_RECORDS = 32;
 
 /** When the record was first kept: a count that only grows, 0 for a free slot. */
 const SEQUENCE = 5;
@@ -167,23 +233,20 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   //
   // The id → slot index is built the first time a record must be found by its id (`get`, or a
   // `put` from outside the runner), and kept from then on. Until then the runner's records need
-  // none: a new one has a fresh id, and a running one is found by the record object itself among
-  // the few in flight. On a busy server the index's work is mostly cache misses: evicting a record
-  // looks up an id a thousand deliveries old, and inserting a new id walks a bucket of old ones.
+  // none: a new one has a fresh id, and one it saves again carries its slot (LiveRecord). On a
+  // busy server the index's work is mostly cache misses: evicting a record looks up an id a
+  // thousand deliveries old, and inserting a new id walks a bucket of old ones.
   let index: Map<string, number> | undefined;
-  // The runner's records whose last save was running, and their slots, at the same positions
-  // below `owned` (a free position holds undefined). Past LIVE_RECORDS running at once, the others
-  // are found through the index. No Map: one that gains and loses an entry on every delivery
-  // builds a new table every few deliveries.
-  const liveRecords: (ExecutionRecord | undefined)[] = [];
-  const liveSlots = new Int32Array(LIVE_RECORDS);
-  let owned = 0;
   let count = 0;
   let sequence = 0;
   const free: number[] = [];
   let used = 0;
   let capacity = 0;
-  const ids: string[] = [];
+  // An id that is a UUID as the runner makes them is kept as its 16 bytes in `uuids` (undefined in
+  // `ids`): a thousand id strings, each kept as long as its record, were otherwise promoted out of
+  // the young generation, one per delivery, at every collection.
+  const ids: (string | undefined)[] = [];
+  let uuids = new Uint8Array(0);
   const keys: string[] = [];
   let flags = new Uint16Array(0);
   let numbers = new Float64Array(0);
@@ -218,48 +281,26 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
         const grownNumbers = new Float64Array(capacity * WIDTH);
         grownNumbers.set(numbers);
         numbers = grownNumbers;
+        const grownUuids = new Uint8Array(capacity * 16);
+        grownUuids.set(uuids);
+        uuids = grownUuids;
       }
     }
-    ids[slot] = id;
+    ids[slot] = writeUuidBytes(id, uuids, slot * 16) ? undefined : id;
     numbers[slot * WIDTH + SEQUENCE] = ++sequence;
     count++;
     return slot;
   }
 
-  /** Where a record of the runner's whose last save was running is remembered, else -1. */
-  function liveAt(record: ExecutionRecord): number {
-    for (let at = 0; at < owned; at++) if (liveRecords[at] === record) return at;
-    return -1;
-  }
-
-  function rememberLive(record: ExecutionRecord, slot: number) {
-    let at = 0;
-    while (at < owned && liveRecords[at] !== undefined) at++;
-    if (at === LIVE_RECORDS) return;
-    liveRecords[at] = record;
-    liveSlots[at] = slot;
-    if (at === owned) owned++;
-  }
-
-  function forgetLive(at: number) {
-    liveRecords[at] = undefined;
-    while (owned > 0 && liveRecords[owned - 1] === undefined) owned--;
-  }
-
-  /** Forgets any live record kept in a slot that is being freed. */
-  function forgetLiveSlot(slot: number) {
-    for (let at = 0; at < owned; at++) {
-      if (liveRecords[at] !== undefined && liveSlots[at] === slot) forgetLive(at);
-    }
+  function idAt(slot: number): string {
+    return ids[slot] ?? uuidText(uuids, slot * 16);
   }
 
   function release(slot: number) {
-    const id = ids[slot] as string;
-    index?.delete(id);
-    if (owned > 0) forgetLiveSlot(slot);
+    if (index) index.delete(idAt(slot));
     numbers[slot * WIDTH + SEQUENCE] = 0;
     count--;
-    ids[slot] = '';
+    ids[slot] = undefined;
     wholes[slot] = responses[slot] = results[slot] = rests[slot] = undefined;
     forgetTimes(slot);
     free.push(slot);
@@ -366,7 +407,7 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     const bits = flags[slot] as number;
     const at = slot * WIDTH;
     const record: ExecutionRecord = {
-      id: ids[slot] as string,
+      id: idAt(slot),
       key: keys[slot] as string,
       mode: bits & SYNC ? 'sync' : 'async',
       status: STATUSES[bits & STATUS_BITS] as ExecutionStatus,
@@ -418,7 +459,7 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     if (!index) {
       index = new Map();
       for (let slot = 0; slot < used; slot++) {
-        if (sequenceOf(slot) > 0) index.set(ids[slot] as string, slot);
+        if (sequenceOf(slot) > 0) index.set(idAt(slot), slot);
       }
     }
     return index.get(id);
@@ -445,8 +486,9 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
   function keep(record: ExecutionRecord, own: boolean, fresh: boolean) {
     const id = record.id;
     const running = isRunning(record.status);
-    const at = own && !fresh && owned > 0 ? liveAt(record) : -1;
-    let slot = at < 0 ? undefined : liveSlots[at];
+    // The slot the runner's record was kept in while it ran, if it is still there.
+    const hint = own ? slotOf(record) : -1;
+    let slot = hint >= 0 && wholes[hint] === record ? hint : undefined;
     if (slot === undefined && !fresh) slot = find(id);
     if (slot === undefined) {
       slot = allocate(id);
@@ -458,11 +500,10 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
     }
     // The runner's record while it runs is kept as it is: it changes again soon.
     if (own && running) {
-      if (at < 0) rememberLive(record, slot);
+      setSlot(record, slot);
       keepRunning(slot, record);
-    } else {
-      if (at >= 0) forgetLive(at);
-      if (!flatten(slot, record, own)) keepWhole(slot, own ? record : copyRecord(record));
+    } else if (!flatten(slot, record, own)) {
+      keepWhole(slot, own ? record : copyRecord(record));
     }
     if (count > maxRecords) evict();
   }

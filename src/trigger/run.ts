@@ -6,7 +6,7 @@ import {
   isWebhookTriggerError,
   WebhookTriggerError,
 } from '../response/index.js';
-import { isRunning, putLive } from '../runner/execution-store.js';
+import { isRunning, newLiveRecord, putLive } from '../runner/execution-store.js';
 import type {
   CloseOptions,
   ExecutionError,
@@ -30,6 +30,7 @@ import { isoTime } from '../runner/iso-time.js';
 import { enqueueNowOf, RUN_NOW, type RunNow } from '../runner/memory-queue.js';
 import { randomId } from '../runner/random-id.js';
 import type { ResolvedTriggerConfig } from './config.js';
+import { TrackedJob, UnfinishedJobs } from './unfinished.js';
 
 type Outcome =
   | { status: 'resolved'; result: unknown }
@@ -148,16 +149,6 @@ function warn(record: ExecutionRecord, message: string) {
   record.warnings = [...(record.warnings ?? []), message];
 }
 
-/** An accepted delivery of an in-process queue, not finished yet. */
-interface Unfinished {
-  job: Job;
-  record: ExecutionRecord;
-  /** Whether an attempt is running now. */
-  running: boolean;
-}
-
-const KEEP_TABLE: unique symbol = Symbol('keep table');
-
 /**
  * The part of a trigger that runs workflows and keeps their execution records: the async accept
  * path, the queue's job handler, and the sync path with `respond`, timeouts and aborts.
@@ -177,28 +168,16 @@ export function createRunner(config: ResolvedTriggerConfig) {
   // In-process queues only: accepted deliveries not finished yet (a distributed queue runs them in
   // other processes, which this one must not track), and whether an attempt is running now.
   const inProcess = !config.queue.capabilities?.distributed;
+  const unfinished = new UnfinishedJobs();
   // A record's first save carries an id no store holds yet when the ids are random UUIDs: a memory
   // store then need not look it up. Ids from the host's `generateId` may repeat.
   const freshIds = config.generateId === randomId;
   const hiddenVars = config.fields
     .filter((field) => field.source === 'headers' && CREDENTIAL_HEADER.test(field.path))
     .map((field) => field.name);
-  // Never empty: a Map that drops to no entries gives its table back, and the next set builds one
-  // again; with one delivery in flight at a time, that was every delivery. The placeholder entry
-  // keeps the table and is never listed.
-  const unfinished = new Map<string | typeof KEEP_TABLE, Unfinished | undefined>([
-    [KEEP_TABLE, undefined],
-  ]);
 
   function newRecord(context: TriggerContext, status: 'queued' | 'started'): ExecutionRecord {
-    return {
-      id: context.executionId,
-      key: context.key,
-      mode: config.mode,
-      status,
-      attempts: 0,
-      receivedAt: context.receivedAt,
-    };
+    return newLiveRecord(context.executionId, context.key, config.mode, status, context.receivedAt);
   }
 
   /**
@@ -326,7 +305,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
    */
   function enqueueRecorded(record: ExecutionRecord, job: Job): void | Promise<void> {
     const refuse = (error: unknown): never => {
-      unfinished.delete(job.id);
+      unfinished.forget(job);
       letGo(job.id);
       // The caller gets a 503 and retries.
       const refusal = isWebhookTriggerError(error)
@@ -345,7 +324,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const enqueue = () => {
       // Tracked and reported before enqueueing: an in-process queue may start the job within
       // enqueue(), and the host hears of `queued` before `started`.
-      if (inProcess) unfinished.set(job.id, { job, record, running: false });
+      if (inProcess) unfinished.note(job, record, false);
       callHook(onExecution, record);
       const retry = config.mode === 'async' ? config.retry : undefined;
       const options = retry
@@ -370,7 +349,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
     const sent = config.acknowledgement.render({ $context: context });
     const record = newRecord(context, 'queued');
     record.response = sent;
-    const job: Job = { id: context.executionId, key: context.key, context };
+    const job = new TrackedJob(context);
     // Edge runtimes must keep the process alive for a run that happens here, after the response
     // (registered first: an in-process queue may run the job within enqueue()).
     if (inProcess && options.waitUntil)
@@ -391,7 +370,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
   function processJobNow(job: Job, info: JobInfo): unknown {
     if (config.mode === 'sync') return processSyncJob(job, info);
     // In process, the runner still holds the record it made on accept: no store round trip.
-    const entry = unfinished.get(job.id);
+    const entry = unfinished.find(job);
     if (!entry) return attemptStored(job, info);
     entry.running = true;
     return attempt(job, entry.record, info);
@@ -401,7 +380,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
   /** {@link processJob} for a job whose record is in the store only (queued by another process). */
   async function attemptStored(job: Job, info: JobInfo): Promise<void> {
     const record = (await executions.get(job.id)) ?? newRecord(job.context, 'queued');
-    if (inProcess) unfinished.set(job.id, { job, record, running: true });
+    if (inProcess) unfinished.note(job, record, true);
     return attempt(job, record, info);
   }
 
@@ -445,7 +424,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
     // attempt is the last. While it is still draining it does retry, so the run stays queued.
     if (shouldRetry(error, info.attempt, info.attempts) && !(inProcess && info.signal.aborted)) {
       finish(record, outcome, 'queued', startedMs);
-      if (inProcess) unfinished.set(job.id, { job, record, running: false });
+      if (inProcess) unfinished.note(job, record, false);
       saved = emit(record);
     } else {
       finish(record, outcome, config.retry ? 'dead' : outcome.status, startedMs);
@@ -506,7 +485,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
 
   /** Records the final status of an async run and lets go of it. */
   function settle(record: ExecutionRecord, job: Job): void | Promise<void> {
-    unfinished.delete(record.id);
+    unfinished.forget(job);
     return after(emit(record), () => {
       if (record.status === 'dead') callHook(config.hooks.onDeadLetter, record, job);
       letGo(record.id);
@@ -630,8 +609,8 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * host can keep them; attempts still running record their own outcome.
    */
   async function abandonWaiting() {
-    for (const entry of [...unfinished.values()]) {
-      if (!entry || entry.running) continue;
+    for (const entry of unfinished.list()) {
+      if (entry.running) continue;
       const { job, record } = entry;
       record.status = 'dead';
       record.error = {
