@@ -1,6 +1,7 @@
 import type { SentResponse } from '../response/types.js';
 import { copyAttempt, copyRecord, copyResponse } from './copy-record.js';
 import { isoMs, isoTime } from './iso-time.js';
+import { writeIdBytes } from './random-id.js';
 import type {
   AttemptRecord,
   ExecutionError,
@@ -9,7 +10,7 @@ import type {
   ExecutionStatus,
   ExecutionStore,
 } from './types.js';
-import { uuidText, writeUuidBytes } from './uuid.js';
+import { uuidText } from './uuid.js';
 
 /** Options of {@link memoryExecutionStore}. */
 export interface MemoryExecutionStoreConfig {
@@ -286,7 +287,7 @@ export function memoryExecutionStore(config: MemoryExecutionStoreConfig = {}): E
         uuids = grownUuids;
       }
     }
-    ids[slot] = writeUuidBytes(id, uuids, slot * 16) ? undefined : id;
+    ids[slot] = writeIdBytes(id, uuids, slot * 16) ? undefined : id;
     numbers[slot * WIDTH + SEQUENCE] = ++sequence;
     count++;
     return slot;

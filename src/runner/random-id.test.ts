@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { randomId } from './random-id.js';
+import { randomId, writeIdBytes } from './random-id.js';
+import { uuidText } from './uuid.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -19,5 +20,24 @@ describe('randomId', () => {
       else if (position === 19) expect(seen.size).toBe(4);
       else expect(seen.size).toBe(16);
     }
+  });
+});
+
+describe('writeIdBytes', () => {
+  it('writes the bytes of the id made last, of earlier ids and of any UUID; refuses other ids', () => {
+    const earlier = randomId();
+    const last = randomId();
+    const bytes = new Uint8Array(16 * 4);
+    expect(writeIdBytes(last, bytes, 0)).toBe(true);
+    expect(writeIdBytes(earlier, bytes, 16)).toBe(true);
+    expect(writeIdBytes('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', bytes, 32)).toBe(true);
+    expect([0, 16, 32].map((at) => uuidText(bytes, at))).toEqual([
+      last,
+      earlier,
+      'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+    ]);
+    expect(writeIdBytes('e-1', bytes, 48)).toBe(false);
+    expect(writeIdBytes('', bytes, 48)).toBe(false);
+    expect(writeIdBytes(last.toUpperCase(), bytes, 48)).toBe(false);
   });
 });
