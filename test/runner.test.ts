@@ -384,6 +384,45 @@ describe('hooks and stores that fail', () => {
     expect(runs).toBe(2);
   });
 
+  it('records a delivery a full queue refused as failed, also when the store saves asynchronously', async () => {
+    const { memoryExecutionStore } = await import('hookflow');
+    const inner = memoryExecutionStore();
+    // A store that answers later, as a remote one does.
+    const executions = {
+      put: async (record: ExecutionRecord) => inner.put(record),
+      get: (id: string) => inner.get(id),
+      list: () => inner.list(),
+    };
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const trigger = createWebhookTrigger({
+      executions,
+      queue: memoryQueue({ concurrency: 1, maxQueued: 1 }),
+      workflow: () => gate,
+    });
+    // One running, one waiting: the third has no room.
+    expect((await trigger(post({}))).status).toBe(200);
+    expect((await trigger(post({}))).status).toBe(200);
+    const refused = await seen(await trigger(post({})));
+    expect(refused.status).toBe(503);
+    expect(refused.json).toMatchObject({ error: { code: 'QUEUE_FULL' } });
+    const records = await waitForRecords(trigger, (r) => r[0]?.status === 'failed');
+    expect(records[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'QUEUE_FULL' },
+      response: { status: 503 },
+    });
+    release();
+    await trigger.close();
+    expect((await trigger.executions.list()).map((r) => r.status)).toEqual([
+      'failed',
+      'resolved',
+      'resolved',
+    ]);
+  });
+
   it('hands out copies whose history and response cannot change the store', async () => {
     const trigger = createWebhookTrigger({ mode: 'sync', workflow: () => 'x' });
     await trigger(post({}));

@@ -120,9 +120,21 @@ export function putLive(
   record: ExecutionRecord,
   fresh = false,
 ): void | Promise<void> {
+  return livePutOf(store)(record, fresh);
+}
+
+/**
+ * {@link putLive} for one store, found once: the runner saves each delivery's record three times.
+ *
+ * @internal
+ */
+export function livePutOf(
+  store: ExecutionStore,
+): (record: ExecutionRecord, fresh: boolean) => void | Promise<void> {
   const write = liveWriters.get(store);
+  if (write) return (record, fresh) => write(record, true, fresh);
   // Any other store gets a snapshot: the runner goes on changing the record.
-  return write ? write(record, true, fresh) : store.put(copyRecord(record));
+  return (record) => store.put(copyRecord(record));
 }
 
 const STATUSES: readonly ExecutionStatus[] = [

@@ -44,8 +44,9 @@ function afterPromiseJobs(callback: () => void): void {
 
 interface Entry {
   job: Job;
-  options: EnqueueOptions;
   attempt: number;
+  attempts: number;
+  backoff: EnqueueOptions['backoff'];
 }
 
 function positiveInteger(value: number, option: string): number {
@@ -64,7 +65,7 @@ function positiveInteger(value: number, option: string): number {
  */
 export interface EnqueueNow {
   enqueue: Queue['enqueue'];
-  now(job: Job, options: EnqueueOptions): void;
+  now(job: Job, attempts: number, backoff: EnqueueOptions['backoff']): void;
 }
 
 /** @internal */
@@ -122,6 +123,8 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   let running = 0;
   // One signal for every job: it only ever aborts when close() gives up on all running work.
   const stop = new AbortController();
+  // What the handler is told of a job with one attempt, the usual one: the same for every job.
+  const onlyAttempt: JobInfo = Object.freeze({ attempt: 1, attempts: 1, signal: stop.signal });
   const timers = config.clock ?? realTimers;
   const retries = new Map<unknown, Entry>();
   let idle: (() => void) | undefined;
@@ -149,7 +152,7 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
 
   function retry(entry: Entry) {
     // Timers hold 32-bit milliseconds: a longer delay would fire at once, so it is capped (~24.8 days).
-    const delay = Math.min(backoffDelay(entry.options.backoff, entry.attempt), 2 ** 31 - 1);
+    const delay = Math.min(backoffDelay(entry.backoff, entry.attempt), 2 ** 31 - 1);
     const next = { ...entry, attempt: entry.attempt + 1 };
     const timer = timers.setTimeout(() => {
       retries.delete(timer);
@@ -160,11 +163,14 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   }
 
   function start(run: JobHandler, entry: Entry) {
-    const attempts = entry.options.attempts ?? 1;
+    const attempts = entry.attempts;
     running++;
     let attempt: unknown;
     try {
-      const info = { attempt: entry.attempt, attempts, signal: stop.signal };
+      const info =
+        entry.attempt === 1 && attempts === 1
+          ? onlyAttempt
+          : { attempt: entry.attempt, attempts, signal: stop.signal };
       attempt = handlerNow ? handlerNow(entry.job, info) : run(entry.job, info);
     } catch (error) {
       // Thrown synchronously: settle it after this pump, like a rejection.
@@ -189,7 +195,7 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
     pump();
   }
 
-  function enqueueNow(job: Job, options: EnqueueOptions): void {
+  function enqueueNow(job: Job, attempts: number, backoff: EnqueueOptions['backoff']): void {
     if (closed) {
       throw new WebhookTriggerError('SHUTTING_DOWN', undefined, {
         headers: { 'retry-after': '5' },
@@ -200,7 +206,7 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
     if (queued() - free >= maxQueued) {
       throw new WebhookTriggerError('QUEUE_FULL', undefined, { headers: { 'retry-after': '1' } });
     }
-    waiting.push({ job, options, attempt: 1 });
+    waiting.push({ job, attempt: 1, attempts, backoff });
     // One pump per batch of deliveries queued together, once the promise jobs that write their
     // acknowledgements have run: a workflow's synchronous part must not hold back the answer. Still
     // in the same step, so that a waiting delivery is not kept alive across the next I/O.
@@ -211,7 +217,7 @@ export function memoryQueue(config: MemoryQueueConfig = {}): Queue {
   }
 
   async function enqueue(job: Job, options: EnqueueOptions): Promise<void> {
-    enqueueNow(job, options);
+    enqueueNow(job, options.attempts ?? 1, options.backoff);
   }
 
   function dropWaiting() {

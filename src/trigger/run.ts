@@ -6,7 +6,7 @@ import {
   isWebhookTriggerError,
   WebhookTriggerError,
 } from '../response/index.js';
-import { isRunning, newLiveRecord, putLive } from '../runner/execution-store.js';
+import { isRunning, livePutOf, newLiveRecord } from '../runner/execution-store.js';
 import type {
   CloseOptions,
   ExecutionError,
@@ -156,6 +156,7 @@ function warn(record: ExecutionRecord, message: string) {
 export function createRunner(config: ResolvedTriggerConfig) {
   const { executor, executions, clock, timers, timeoutMs, workflow } = config;
   const onExecution = config.hooks.onExecution;
+  const putLive = livePutOf(executions);
   const enqueueNow = enqueueNowOf(config.queue);
   const syncRuns = new Set<{ done: Promise<unknown>; controller: LazyAbort }>();
   const finishers = new Map<string, () => void>();
@@ -203,7 +204,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
   function emit(record: ExecutionRecord, first = false): void | Promise<void> {
     let saved: void | Promise<void> | undefined;
     try {
-      saved = putLive(executions, record, first && freshIds);
+      saved = putLive(record, first && freshIds);
     } catch {}
     if (!(saved instanceof Promise)) return callHook(onExecution, record);
     const notify = () => callHook(onExecution, record);
@@ -304,41 +305,63 @@ export function createRunner(config: ResolvedTriggerConfig) {
    * queue that failed) after recording it as `failed`. Nothing is acknowledged that was not queued.
    */
   function enqueueRecorded(record: ExecutionRecord, job: Job): void | Promise<void> {
-    const refuse = (error: unknown): never => {
-      unfinished.forget(job);
-      letGo(job.id);
-      // The caller gets a 503 and retries.
-      const refusal = isWebhookTriggerError(error)
-        ? error
-        : new WebhookTriggerError('QUEUE_UNAVAILABLE', undefined, {
-            cause: error,
-            headers: { 'retry-after': '5' },
-          });
-      record.status = 'failed';
-      record.error = toExecutionError(refusal);
-      record.response = fromError(refusal);
-      // Not awaited: the store may be down with the queue, and the caller must not wait for it.
-      void emit(record);
-      throw refusal;
-    };
-    const enqueue = () => {
-      // Tracked and reported before enqueueing: an in-process queue may start the job within
-      // enqueue(), and the host hears of `queued` before `started`.
-      if (inProcess) unfinished.note(job, record, false);
-      callHook(onExecution, record);
-      const retry = config.mode === 'async' ? config.retry : undefined;
-      const options = retry
-        ? { id: job.id, attempts: retry.attempts, backoff: retry.backoff }
-        : { id: job.id };
-      const queued = enqueueNow ? enqueueNow(job, options) : config.queue.enqueue(job, options);
-      return queued instanceof Promise ? queued.catch(refuse) : queued;
-    };
+    let saved: void | Promise<void>;
     try {
-      const saved = putLive(executions, record, freshIds);
-      return saved instanceof Promise ? saved.then(enqueue, refuse) : enqueue();
+      saved = putLive(record, freshIds);
     } catch (error) {
-      return refuse(error);
+      return refuse(record, job, error);
     }
+    // No closures unless the save must be waited for.
+    return saved instanceof Promise
+      ? saved.then(
+          () => enqueue(record, job),
+          (error: unknown) => refuse(record, job, error),
+        )
+      : enqueue(record, job);
+  }
+
+  /** The part of {@link enqueueRecorded} once the record is saved. */
+  function enqueue(record: ExecutionRecord, job: Job): void | Promise<void> {
+    // Tracked and reported before enqueueing: an in-process queue may start the job within
+    // enqueue(), and the host hears of `queued` before `started`.
+    if (inProcess) unfinished.note(job, record, false);
+    callHook(onExecution, record);
+    const retry = config.mode === 'async' ? config.retry : undefined;
+    let queued: void | Promise<void>;
+    try {
+      if (enqueueNow) {
+        queued = enqueueNow(job, retry?.attempts ?? 1, retry?.backoff);
+      } else {
+        const options = retry
+          ? { id: job.id, attempts: retry.attempts, backoff: retry.backoff }
+          : { id: job.id };
+        queued = config.queue.enqueue(job, options);
+      }
+    } catch (error) {
+      return refuse(record, job, error);
+    }
+    return queued instanceof Promise
+      ? queued.catch((error: unknown) => refuse(record, job, error))
+      : queued;
+  }
+
+  /** A delivery the queue refused: recorded as `failed`, and the refusal thrown for the caller. */
+  function refuse(record: ExecutionRecord, job: Job, error: unknown): never {
+    unfinished.forget(job);
+    letGo(job.id);
+    // The caller gets a 503 and retries.
+    const refusal = isWebhookTriggerError(error)
+      ? error
+      : new WebhookTriggerError('QUEUE_UNAVAILABLE', undefined, {
+          cause: error,
+          headers: { 'retry-after': '5' },
+        });
+    record.status = 'failed';
+    record.error = toExecutionError(refusal);
+    record.response = fromError(refusal);
+    // Not awaited: the store may be down with the queue, and the caller must not wait for it.
+    void emit(record);
+    throw refusal;
   }
 
   /** Async mode: records the delivery, queues it, and returns the acknowledgement to send. */
@@ -354,7 +377,8 @@ export function createRunner(config: ResolvedTriggerConfig) {
     // (registered first: an in-process queue may run the job within enqueue()).
     if (inProcess && options.waitUntil)
       keepAlive(options, new Promise<void>((resolve) => finishers.set(job.id, resolve)));
-    return after(enqueueRecorded(record, job), () => sent);
+    const queued = enqueueRecorded(record, job);
+    return queued instanceof Promise ? queued.then(() => sent) : sent;
   }
 
   /**
@@ -390,19 +414,23 @@ export function createRunner(config: ResolvedTriggerConfig) {
    */
   function attempt(job: Job, record: ExecutionRecord, info: JobInfo): void | Promise<void> {
     const startedMs = begin(record, info.attempt);
-    return after(emit(record), () => {
-      const controller = createLazyAbort(info.signal);
-      const run = new RunHandle(controller, info.attempt, () =>
-        warn(
-          record,
-          'respond() has no effect in async mode: the delivery was already acknowledged.',
-        ),
-      );
-      const outcome = execute(job, run, controller, alwaysStop, startedMs);
-      return outcome instanceof Promise
-        ? outcome.then((ended) => conclude(job, record, info, ended, startedMs))
-        : conclude(job, record, info, outcome, startedMs);
-    });
+    const saved = emit(record);
+    // No closure unless the save must be waited for.
+    return saved instanceof Promise
+      ? saved.then(() => runAttempt(job, record, info, startedMs))
+      : runAttempt(job, record, info, startedMs);
+  }
+
+  /** The part of {@link attempt} once its start is saved: runs the workflow and records the end. */
+  function runAttempt(job: Job, record: ExecutionRecord, info: JobInfo, startedMs: number) {
+    const controller = createLazyAbort(info.signal);
+    const handle = new RunHandle(controller, info.attempt, () =>
+      warn(record, 'respond() has no effect in async mode: the delivery was already acknowledged.'),
+    );
+    const outcome = execute(job, handle, controller, alwaysStop, startedMs);
+    return outcome instanceof Promise
+      ? outcome.then((ended) => conclude(job, record, info, ended, startedMs))
+      : conclude(job, record, info, outcome, startedMs);
   }
 
   /** Records how an attempt ended: settled, queued for a retry, or dead; throws a failed one's error. */
@@ -486,10 +514,17 @@ export function createRunner(config: ResolvedTriggerConfig) {
   /** Records the final status of an async run and lets go of it. */
   function settle(record: ExecutionRecord, job: Job): void | Promise<void> {
     unfinished.forget(job);
-    return after(emit(record), () => {
-      if (record.status === 'dead') callHook(config.hooks.onDeadLetter, record, job);
-      letGo(record.id);
-    });
+    const saved = emit(record);
+    // No closure unless the save must be waited for.
+    return saved instanceof Promise
+      ? saved.then(() => afterSettle(record, job))
+      : afterSettle(record, job);
+  }
+
+  /** The part of {@link settle} once the final status is saved. */
+  function afterSettle(record: ExecutionRecord, job: Job) {
+    if (record.status === 'dead') callHook(config.hooks.onDeadLetter, record, job);
+    letGo(record.id);
   }
 
   function failure(error: unknown): SentResponse {
