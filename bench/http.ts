@@ -17,22 +17,31 @@
  *   GitHub-signed delivery (no Basic auth).
  * - hookflow+github: `hookflow/node` with `verify: github({ secret })` on the same delivery.
  *
- * Per variant: a warm-up, then ROUNDS rounds of ROUND_SECONDS with CONNECTIONS connections; medians
- * of req/s, p50 and p99 across rounds. Any non-2xx answer, error or timeout fails the run.
- * Each ratio compares two variants that run back to back in the same round, first one then the
- * other, in alternating order from round to round; the ratio printed is the median of the
- * per-round ratios. A machine whose speed drifts during the run (shared or throttled cores) moves
- * both sides of a pair together, so the drift cancels out of each ratio; short rounds keep the two
- * sides close together in time.
+ * Each ratio is measured in a block of its own: the two variants of the pair are warmed up, then
+ * take turns for ROUNDS rounds of ROUND_SECONDS with CONNECTIONS connections, in the order A B,
+ * B A, A B, …, while the other servers sit idle. The ratio printed is the median of the per-round
+ * ratios; req/s, p50 and p99 are each variant's medians within the block. Any non-2xx answer,
+ * error or timeout fails the run. A machine whose speed drifts during the run (shared or
+ * throttled cores) moves both sides of a pair together, so the drift cancels out of each ratio;
+ * short rounds keep the two sides close together in time.
+ *
+ * Why blocks: a server that sat idle while others ran is slower for a while when the load comes
+ * back, by an amount that depends on the server, so the two sides of a ratio must sit idle alike.
+ * With every variant in every round, each in a fixed place, they did not: hookflow/node placed
+ * between two other servers in every round read 4–6 % below the same build placed first and last
+ * in turn, while three copies of the bare server showed no such effect. In the order A B, B A,
+ * each side runs two rounds in a row, then waits two.
  *
  * Reading the figures: on loopback, each response the server writes also wakes the load
  * generator's process, and what the write costs the server depends on whether that process is
  * already running. A server that answers sooner finds it awake more often, so a difference in
- * handler CPU time between two variants shows up here several times larger than in bench/cpu.
- * On a small or shared machine one run's median ratio is itself uncertain: two servers running
- * the same build, each measured against the same bare server in one run, have come out 0.04 and
- * 0.11 apart on a 2-vCPU virtual machine. Each ratio is printed with the middle half of its
- * per-round values, to show how far it can be read.
+ * handler CPU time between two variants shows up here larger than in bench/cpu: 3 µs of busy
+ * waiting added to the bare handler, a tenth of its time per request, cost it 13–15 % of its
+ * requests per second on a 2-vCPU virtual machine. On such a machine one run's median ratio is
+ * itself uncertain, and more so while other tenants load it (bare then drops from about 30k req/s
+ * to 15–20k). Two servers of one build, measured against each other in this way, gave 1.00, 1.02
+ * and 1.00 in three runs, with middle halves as wide as 0.88–1.05. Each ratio is printed with the
+ * middle half of its per-round values, to show how far it can be read.
  * Targets: hookflow/node ÷ bare ≥ 0.85; hookflow+github ÷ octokit ≥ 1.2.
  * Run: npm run bench:http (builds dist/ first)
  */
@@ -45,7 +54,7 @@ import { median, quartiles } from './stats.mjs';
 const VARIANTS = ['bare', 'hookflow/node', 'octokit', 'hookflow+github', 'hookflow web'] as const;
 type Variant = (typeof VARIANTS)[number];
 
-/** The ratios printed: each pair runs back to back in every round. */
+/** The ratios printed, each measured in a block of its own. */
 const PAIRS: readonly { subject: Variant; baseline: Variant; target?: number }[] = [
   { subject: 'hookflow/node', baseline: 'bare', target: 0.85 },
   { subject: 'hookflow+github', baseline: 'octokit', target: 1.2 },
@@ -155,6 +164,35 @@ async function load(autocannon: Autocannon, server: Server, seconds: number): Pr
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
+/** One pair's block: both warmed up, then ROUNDS rounds each, in the order A B, B A, A B, … */
+async function measurePair(
+  autocannon: Autocannon,
+  subject: Server,
+  baseline: Server,
+): Promise<{ subject: Round[]; baseline: Round[] }> {
+  for (const server of [baseline, subject]) await load(autocannon, server, WARMUP_SECONDS);
+  const rounds = { subject: [] as Round[], baseline: [] as Round[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order =
+      round % 2 === 0 ? (['baseline', 'subject'] as const) : (['subject', 'baseline'] as const);
+    for (const side of order) {
+      rounds[side].push(
+        await load(autocannon, side === 'subject' ? subject : baseline, ROUND_SECONDS),
+      );
+    }
+  }
+  return rounds;
+}
+
+function printVariant(variant: Variant, rounds: readonly Round[]) {
+  const rps = median(rounds.map((r) => r.rps));
+  const p50 = median(rounds.map((r) => r.p50));
+  const p99 = median(rounds.map((r) => r.p99));
+  console.log(
+    `  ${variant.padEnd(16)} ${rps.toFixed(0).padStart(8)}  ${p50.toFixed(2).padStart(8)}  ${p99.toFixed(2).padStart(8)}`,
+  );
+}
+
 async function main() {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const { basic, signed } = await deliveryHeaders();
@@ -162,41 +200,23 @@ async function main() {
     VARIANTS.map((variant) => startServer(variant, isGithubVariant(variant) ? signed : basic)),
   );
   for (const server of servers) await checkServer(server);
-
-  const rounds = new Map<Variant, Round[]>(VARIANTS.map((variant) => [variant, []]));
   const byVariant = new Map(servers.map((server) => [server.variant, server]));
-  for (const server of servers) await load(autocannon, server, WARMUP_SECONDS);
-  // Pairs back to back, in alternating order: bare, hookflow/node, then hookflow/node, bare, …
-  // (hookflow web, measured against hookflow/node, runs right after it).
-  const order: Variant[][] = [
-    ['bare', 'hookflow/node', 'hookflow web', 'octokit', 'hookflow+github'],
-    ['hookflow web', 'hookflow/node', 'bare', 'hookflow+github', 'octokit'],
-  ];
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const variant of order[round % 2] as Variant[]) {
-      const server = byVariant.get(variant) as Server;
-      rounds.get(variant)?.push(await load(autocannon, server, ROUND_SECONDS));
-    }
-  }
 
   console.log(
-    `1 KB JSON POST, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, median of ${ROUNDS} × ${ROUND_SECONDS} s rounds; server in a child process, autocannon in the parent`,
+    `1 KB JSON POST, ${CONNECTIONS} connections; per pair, ${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} rounds of ${ROUND_SECONDS} s each in the order A B, B A, …; medians; server in a child process, autocannon in the parent`,
   );
-  console.log('variant             req/s    p50 ms    p99 ms');
-  for (const variant of VARIANTS) {
-    const list = rounds.get(variant) ?? [];
-    const rps = median(list.map((r) => r.rps));
-    const p50 = median(list.map((r) => r.p50));
-    const p99 = median(list.map((r) => r.p99));
-    console.log(
-      `${variant.padEnd(16)} ${rps.toFixed(0).padStart(8)}  ${p50.toFixed(2).padStart(8)}  ${p99.toFixed(2).padStart(8)}`,
-    );
-  }
   for (const { subject, baseline, target } of PAIRS) {
-    const a = rounds.get(subject) ?? [];
-    const b = rounds.get(baseline) ?? [];
-    const perRound = a.map(
-      (round, index) => round.rps / (b[index]?.rps ?? Number.POSITIVE_INFINITY),
+    const rounds = await measurePair(
+      autocannon,
+      byVariant.get(subject) as Server,
+      byVariant.get(baseline) as Server,
+    );
+    console.log(`${subject} against ${baseline}:`);
+    console.log('  variant             req/s    p50 ms    p99 ms');
+    printVariant(baseline, rounds.baseline);
+    printVariant(subject, rounds.subject);
+    const perRound = rounds.subject.map(
+      (round, index) => round.rps / (rounds.baseline[index]?.rps ?? Number.POSITIVE_INFINITY),
     );
     const value = median(perRound);
     const [low, high] = quartiles(perRound);
@@ -205,7 +225,7 @@ async function main() {
         ? 'informational'
         : `target ≥ ${target}: ${value >= target ? 'target met' : 'NOT met'}`;
     console.log(
-      `${subject} ÷ ${baseline}: ${value.toFixed(2)} (${verdict}; middle half of rounds ${low.toFixed(2)}–${high.toFixed(2)}; per round ${perRound.map((r) => r.toFixed(2)).join(' ')})`,
+      `  ${subject} ÷ ${baseline}: ${value.toFixed(2)} (${verdict}; middle half of rounds ${low.toFixed(2)}–${high.toFixed(2)}; per round ${perRound.map((r) => r.toFixed(2)).join(' ')})`,
     );
   }
 }
