@@ -7,7 +7,7 @@ import {
   NonRetryableError,
   type Queue,
 } from 'hookflow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { post, seen, waitForRecords } from './helpers.js';
 
 const fast = { attempts: 3, backoff: { type: 'fixed' as const, delayMs: 1 } };
@@ -606,6 +606,26 @@ describe('runs that need no waiting', () => {
     expect(started).toEqual([]);
     await waitForRecords(trigger, (r) => r[0]?.status === 'resolved');
     expect(started).toEqual([1]);
+  });
+
+  it('runs async deliveries while a test fakes the timers', async () => {
+    const realImmediate = setImmediate;
+    const trigger = createWebhookTrigger({ workflow: (ctx) => ctx.body });
+    vi.useFakeTimers();
+    try {
+      const responses = await Promise.all([1, 2].map((n) => trigger(post({ n }))));
+      expect(responses.map((res) => res.status)).toEqual([200, 200]);
+      // A turn of the real event loop, the fake clock untouched.
+      await new Promise((resolve) => realImmediate(resolve));
+      const records = await trigger.executions.list();
+      expect(records.map((r) => [r.status, r.result])).toEqual([
+        ['resolved', { n: 2 }],
+        ['resolved', { n: 1 }],
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+    await trigger.close();
   });
 
   it('lets free slots take a burst before counting maxQueued', async () => {
