@@ -27,6 +27,7 @@ import {
   waitUntilDeadline,
 } from '../runner/index.js';
 import { isoTime } from '../runner/iso-time.js';
+import { LinkedList } from '../runner/linked-list.js';
 import { enqueueNowOf, RUN_NOW, type RunNow } from '../runner/memory-queue.js';
 import { randomId } from '../runner/random-id.js';
 import type { ResolvedTriggerConfig } from './config.js';
@@ -124,6 +125,14 @@ function keepAlive(options: RunOptions, work: Promise<unknown>) {
   } catch {}
 }
 
+/** A sync run in progress, for close() to wait for or abort (see {@link LinkedList}). */
+interface SyncRun {
+  done: Promise<unknown>;
+  controller: LazyAbort;
+  prev: SyncRun | undefined;
+  next: SyncRun | undefined;
+}
+
 /** Header names that carry credentials: never readable from a respond() template. */
 const CREDENTIAL_HEADER =
   /^(authorization|proxy-authorization|cookie)$|token|secret|key|signature|session|password|auth|credential/i;
@@ -158,7 +167,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
   const onExecution = config.hooks.onExecution;
   const putLive = livePutOf(executions);
   const enqueueNow = enqueueNowOf(config.queue);
-  const syncRuns = new Set<{ done: Promise<unknown>; controller: LazyAbort }>();
+  const syncRuns = new LinkedList<SyncRun>();
   const finishers = new Map<string, () => void>();
   /** Ends what `waitUntil` holds for a delivery: its run is over, or it was never queued. */
   const letGo = (id: string) => {
@@ -578,8 +587,13 @@ export function createRunner(config: ResolvedTriggerConfig) {
       });
     });
     const done = Promise.race([wait.call(config.queue, job.id, timeoutMs), stopped]);
-    const entry = { done: done.catch(() => {}), controller };
-    syncRuns.add(entry);
+    const entry: SyncRun = {
+      done: done.catch(() => {}),
+      controller,
+      prev: undefined,
+      next: undefined,
+    };
+    syncRuns.push(entry);
     try {
       const result = await done;
       return isSentResponse(result) ? result : fromValue(result);
@@ -587,7 +601,7 @@ export function createRunner(config: ResolvedTriggerConfig) {
       if (isWebhookTriggerError(error, 'WORKFLOW_TIMEOUT')) return timedOut(context);
       return failure(error);
     } finally {
-      syncRuns.delete(entry);
+      syncRuns.remove(entry);
     }
   }
 
@@ -632,9 +646,9 @@ export function createRunner(config: ResolvedTriggerConfig) {
     });
     // Work after respond() or after a 202 outlives the response: edge runtimes must keep it alive.
     keepAlive(options, done);
-    const entry = { done, controller };
-    syncRuns.add(entry);
-    void done.finally(() => syncRuns.delete(entry));
+    const entry: SyncRun = { done, controller, prev: undefined, next: undefined };
+    syncRuns.push(entry);
+    void done.finally(() => syncRuns.remove(entry));
     return response;
   }
 
@@ -664,11 +678,14 @@ export function createRunner(config: ResolvedTriggerConfig) {
   async function close(options: CloseOptions) {
     if (syncRuns.size === 0) return;
     const late = await waitUntilDeadline(
-      Promise.all([...syncRuns].map((run) => run.done)),
+      Promise.all(syncRuns.toArray().map((run) => run.done)),
       options,
     );
-    if (late)
-      for (const run of syncRuns) run.controller.abort(new WebhookTriggerError('SHUTTING_DOWN'));
+    if (late) {
+      for (const run of syncRuns.toArray()) {
+        run.controller.abort(new WebhookTriggerError('SHUTTING_DOWN'));
+      }
+    }
   }
 
   return { accept, processJob, lose, runSync, close, abandonWaiting };

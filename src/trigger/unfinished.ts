@@ -1,4 +1,5 @@
 import type { ExecutionRecord, Job, TriggerContext } from '../runner/index.js';
+import { LinkedList } from '../runner/linked-list.js';
 
 /** The runner's note of an accepted delivery of an in-process queue that is not finished yet. */
 export interface Unfinished {
@@ -42,20 +43,20 @@ export class TrackedJob implements Job {
 
 /**
  * The unfinished deliveries of an in-process queue, oldest first: what `close()` records as dead
- * when the queue will not run them. A chain of notes, not a Map by id: a hash table that gains and
- * loses an entry on every delivery allocates a new table every few deliveries, and one that lives
- * as long as the trigger allocates it with the long-lived objects, for the full collections.
+ * when the queue will not run them. A list of notes, each found from its job, not a Map by id
+ * (see {@link LinkedList}).
  */
 export class UnfinishedJobs {
-  #first: Unfinished | undefined;
-  #last: Unfinished | undefined;
+  readonly #notes = new LinkedList<Unfinished>();
 
   /** The job's note, if it is unfinished. */
   find(job: Job): Unfinished | undefined {
     if (isTracked(job)) return noteOf(job);
     // A queue that hands back a copy of the job: its note is found by id, oldest first, where a
     // queue that runs jobs in order finds it at once.
-    for (let note = this.#first; note; note = note.next) if (note.job.id === job.id) return note;
+    for (let note = this.#notes.first; note; note = note.next) {
+      if (note.job.id === job.id) return note;
+    }
     return undefined;
   }
 
@@ -67,10 +68,8 @@ export class UnfinishedJobs {
       known.running = running;
       return;
     }
-    const note: Unfinished = { job, record, running, prev: this.#last, next: undefined };
-    if (this.#last) this.#last.next = note;
-    else this.#first = note;
-    this.#last = note;
+    const note: Unfinished = { job, record, running, prev: undefined, next: undefined };
+    this.#notes.push(note);
     setNote(job, note);
   }
 
@@ -78,18 +77,12 @@ export class UnfinishedJobs {
   forget(job: Job): void {
     const note = this.find(job);
     if (!note) return;
-    if (note.prev) note.prev.next = note.next;
-    else this.#first = note.next;
-    if (note.next) note.next.prev = note.prev;
-    else this.#last = note.prev;
-    note.prev = note.next = undefined;
+    this.#notes.remove(note);
     setNote(note.job, undefined);
   }
 
   /** Every note, oldest first, as a list of its own (forgetting some while walking it is safe). */
   list(): Unfinished[] {
-    const out: Unfinished[] = [];
-    for (let note = this.#first; note; note = note.next) out.push(note);
-    return out;
+    return this.#notes.toArray();
   }
 }
