@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectText, matchesAnyText, timingSafeEqualText } from './constant-time.js';
+import {
+  expectText,
+  matchesAnyText,
+  timingSafeEqualHex,
+  timingSafeEqualText,
+} from './constant-time.js';
 
 describe('timingSafeEqualText', () => {
   it('tells equal texts from every near miss', () => {
@@ -68,5 +73,41 @@ describe('matchesAnyText', () => {
     expect(matchesAnyText('new-secret', candidates)).toBe(true);
     expect(matchesAnyText('secret', candidates)).toBe(false);
     expect(matchesAnyText('', [])).toBe(false);
+  });
+});
+
+describe('timingSafeEqualHex', () => {
+  const hexOf = (bytes: Uint8Array) =>
+    [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
+  it('matches the same hex in either case, and nothing else', () => {
+    const anyText = fc.oneof(
+      fc.string(),
+      fc.string({
+        unit: fc.constantFrom(...'0123456789abcdefABCDEFgG \u0010\u0030'),
+        maxLength: 70,
+      }),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 32 }), anyText, fc.boolean(), (bytes, text, same) => {
+        const expected = hexOf(bytes);
+        // Half the time, the expected hex itself with some letters in upper case.
+        const actual = same
+          ? [...expected].map((c, i) => (text.charCodeAt(i) & 1 ? c.toUpperCase() : c)).join('')
+          : text;
+        expect(timingSafeEqualHex(actual, expected)).toBe(actual.toLowerCase() === expected);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('tells a near miss: one digit off, one short, one over, a non-hex character', () => {
+    const expected = 'a1b2c3d4e5f60718';
+    expect(timingSafeEqualHex('A1B2C3D4E5F60718', expected)).toBe(true);
+    expect(timingSafeEqualHex('a1b2c3d4e5f60719', expected)).toBe(false);
+    expect(timingSafeEqualHex('a1b2c3d4e5f6071', expected)).toBe(false);
+    expect(timingSafeEqualHex('a1b2c3d4e5f607180', expected)).toBe(false);
+    expect(timingSafeEqualHex('a1b2c3d4e5f6071\u0018', expected)).toBe(false);
+    expect(timingSafeEqualHex('a1b2c3d4e5f6071G', expected)).toBe(false);
   });
 });

@@ -12,6 +12,22 @@ export function timingSafeEqualBytes(actual: Uint8Array, expected: Uint8Array): 
   return diff === 0;
 }
 
+/**
+ * Compares a hex text as received (either case) with the expected lower-case hex, in time that
+ * depends only on the length of `expected`: what a hex signature is checked with, without
+ * decoding it. Only `A`–`F` are folded to lower case; any other character that is not a lower-case
+ * hex digit matches nothing in `expected`.
+ */
+export function timingSafeEqualHex(actual: string, expected: string): boolean {
+  let diff = actual.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) {
+    const code = actual.charCodeAt(i);
+    // NaN past the end of `actual` gives 0 here: the length term has already told.
+    diff |= (code >= 0x41 && code <= 0x46 ? code | 0x20 : code) ^ expected.charCodeAt(i);
+  }
+  return diff === 0;
+}
+
 const encoder = new TextEncoder();
 
 /**

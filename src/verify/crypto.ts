@@ -35,6 +35,8 @@ const WEB_NAMES: Record<HmacAlgorithm, string> = {
 /** Signs byte strings with one key; keys are imported once and reused. */
 export interface HmacKey {
   sign(parts: readonly (Uint8Array | string)[]): Uint8Array | Promise<Uint8Array>;
+  /** The MAC as lower-case hex, for schemes that send it so (compared as text, not decoded). */
+  signHex(parts: readonly (Uint8Array | string)[]): string | Promise<string>;
 }
 
 /** Creates an {@link HmacKey} for `secret` (bytes, or a string taken as UTF-8). */
@@ -42,21 +44,20 @@ export function createHmacKey(algorithm: HmacAlgorithm, secret: Uint8Array | str
   const key = typeof secret === 'string' ? encoder.encode(secret) : secret;
   if (nodeCrypto) return nodeHmacKey(nodeCrypto, algorithm, key);
   let imported: Promise<CryptoKey> | undefined;
-  return {
-    async sign(parts) {
-      imported ??= crypto.subtle.importKey(
-        'raw',
-        key as BufferSource,
-        { name: 'HMAC', hash: WEB_NAMES[algorithm] },
-        false,
-        ['sign'],
-      );
-      const data = concat(
-        parts.map((part) => (typeof part === 'string' ? encoder.encode(part) : part)),
-      );
-      return new Uint8Array(await crypto.subtle.sign('HMAC', await imported, data as BufferSource));
-    },
+  const sign = async (parts: readonly (Uint8Array | string)[]) => {
+    imported ??= crypto.subtle.importKey(
+      'raw',
+      key as BufferSource,
+      { name: 'HMAC', hash: WEB_NAMES[algorithm] },
+      false,
+      ['sign'],
+    );
+    const data = concat(
+      parts.map((part) => (typeof part === 'string' ? encoder.encode(part) : part)),
+    );
+    return new Uint8Array(await crypto.subtle.sign('HMAC', await imported, data as BufferSource));
   };
+  return { sign, signHex: async (parts) => toHex(await sign(parts)) };
 }
 
 /** Block and digest sizes in bytes (FIPS 180-4), for the HMAC construction of RFC 2104. */
@@ -96,16 +97,19 @@ function hasOneShotHash(crypto: NodeCrypto): boolean {
  * CPU time of a 1 KB GitHub delivery. The digests come back as binary strings, which allocate
  * nothing outside the heap, as Buffers do: per 1 KB GitHub delivery through a trigger, 167k
  * instructions became 158k (callgrind), also against an outer SHA-256 block hashed in JavaScript.
+ * For hex, the outer digest comes back as hex, written natively.
  */
 function nodeHmacKey(crypto: NodeCrypto, algorithm: HmacAlgorithm, key: Uint8Array): HmacKey {
   const keyObject = crypto.createSecretKey(key);
-  const slow = (parts: readonly (Uint8Array | string)[]) => {
+  const slowHmac = (parts: readonly (Uint8Array | string)[]) => {
     const mac = crypto.createHmac(algorithm, keyObject);
     for (const part of parts) mac.update(part);
-    return mac.digest();
+    return mac;
   };
+  const slow = (parts: readonly (Uint8Array | string)[]) => slowHmac(parts).digest();
+  const slowHex = (parts: readonly (Uint8Array | string)[]) => slowHmac(parts).digest('hex');
   oneShotHash ??= hasOneShotHash(crypto);
-  if (!oneShotHash) return { sign: slow };
+  if (!oneShotHash) return { sign: slow, signHex: slowHex };
   const { hash } = crypto;
   const { block, digest } = SIZES[algorithm];
   // A key longer than the block is hashed first; a shorter one is padded with zeros (RFC 2104 §2).
@@ -115,30 +119,38 @@ function nodeHmacKey(crypto: NodeCrypto, algorithm: HmacAlgorithm, key: Uint8Arr
   // The outer message: the key's outer block, then the inner digest written in per call.
   const outer = Buffer.alloc(block + digest);
   for (let i = 0; i < block; i++) outer[i] = (padded[i] as number) ^ 0x5c;
+  /** Writes the inner digest of `parts` into `outer`; false when they are too long for it. */
+  const innerInto = (parts: readonly (Uint8Array | string)[]): boolean => {
+    let length = block;
+    for (const part of parts) {
+      length += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
+    }
+    if (length > SCRATCH_LIMIT) return false;
+    // Shared by every key: signing is synchronous, so no other call can interleave.
+    scratch ??= Buffer.allocUnsafeSlow(SCRATCH_LIMIT);
+    scratch.set(inner);
+    let offset = block;
+    for (const part of parts) {
+      if (typeof part === 'string') offset += scratch.write(part, offset);
+      else {
+        scratch.set(part, offset);
+        offset += part.length;
+      }
+    }
+    const innerDigest = hash(algorithm, scratch.subarray(0, length), 'binary');
+    for (let i = 0; i < digest; i++) outer[block + i] = innerDigest.charCodeAt(i);
+    return true;
+  };
   return {
     sign(parts) {
-      let length = block;
-      for (const part of parts) {
-        length += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
-      }
-      if (length > SCRATCH_LIMIT) return slow(parts);
-      // Shared by every key: signing is synchronous, so no other call can interleave.
-      scratch ??= Buffer.allocUnsafeSlow(SCRATCH_LIMIT);
-      scratch.set(inner);
-      let offset = block;
-      for (const part of parts) {
-        if (typeof part === 'string') offset += scratch.write(part, offset);
-        else {
-          scratch.set(part, offset);
-          offset += part.length;
-        }
-      }
-      const innerDigest = hash(algorithm, scratch.subarray(0, length), 'binary');
-      for (let i = 0; i < digest; i++) outer[block + i] = innerDigest.charCodeAt(i);
+      if (!innerInto(parts)) return slow(parts);
       const outerDigest = hash(algorithm, outer, 'binary');
       const mac = new Uint8Array(digest);
       for (let i = 0; i < digest; i++) mac[i] = outerDigest.charCodeAt(i);
       return mac;
+    },
+    signHex(parts) {
+      return innerInto(parts) ? hash(algorithm, outer, 'hex') : slowHex(parts);
     },
   };
 }

@@ -103,6 +103,30 @@ describe('sign helpers round-trip with their verifiers', () => {
     expect(error).toMatchObject({ code: 'SIGNATURE_INVALID', status: 401 });
   });
 
+  it.each<[string, Verifier, () => Promise<Record<string, string>>, string]>([
+    ['github', github({ secret: 's' }), () => signGithub('s', body), 'x-hub-signature-256'],
+    ['stripe', stripe({ secret: 's' }), () => signStripe('s', body, NOW), 'stripe-signature'],
+    ['slack', slack({ secret: 's' }), () => signSlack('s', body, NOW), 'x-slack-signature'],
+    ['paddle', paddle({ secret: 's' }), () => signPaddle('s', body, NOW), 'paddle-signature'],
+  ])(
+    '%s: reads hex signatures in either case, and refuses one that is not hex',
+    async (_name, verifier, signed, name) => {
+      const headers = await signed();
+      const value = headers[name] as string;
+      // Upper-case hex digits only: the prefixes and the timestamps stay as they are.
+      const upper = value.replace(/[0-9a-f]{40,}/g, (hex) => hex.toUpperCase());
+      expect(upper).not.toBe(value);
+      await expect(
+        settle(verifier, request({ ...headers, [name]: upper })),
+      ).resolves.toBeUndefined();
+      // The same length, one digit turned into a letter that is not hex.
+      const broken = value.replace(/([0-9a-f]{40,})/, (hex) => `${hex.slice(0, -1)}g`);
+      expect(await rejection(verifier, request({ ...headers, [name]: broken }))).toMatchObject({
+        code: 'SIGNATURE_INVALID',
+      });
+    },
+  );
+
   it('accepts any secret of a rotation', async () => {
     const headers = await signGithub('new', body);
     await expect(
