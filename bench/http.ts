@@ -32,6 +32,14 @@
  * in turn, while three copies of the bare server showed no such effect. In the order A B, B A,
  * each side runs two rounds in a row, then waits two.
  *
+ * Why one core for the servers: on a virtual machine whose cores other tenants slow down, one
+ * side of a pair could sit on a slowed core for many rounds while the other did not. Unpinned,
+ * one build read 0.78 and 0.89 of bare in two runs minutes apart, and within one run its rounds
+ * fell into two groups (about 0.65 and 0.95). With every server pinned to one core (taskset; the
+ * load generator on any), two servers of one build came out 0.998 (middle half 0.978–1.011).
+ * Why 5 s of warm-up: under constant load hookflow/node reached its usual req/s after about 10 s
+ * (bare after about 4 s), JIT compilation; each side of a pair gets the same.
+ *
  * Reading the figures: on loopback, each response the server writes also wakes the load
  * generator's process, and what the write costs the server depends on whether that process is
  * already running. A server that answers sooner finds it awake more often, so a difference in
@@ -39,14 +47,14 @@
  * waiting added to the bare handler, a tenth of its time per request, cost it 13–15 % of its
  * requests per second on a 2-vCPU virtual machine. On such a machine one run's median ratio is
  * itself uncertain, and more so while other tenants load it (bare then drops from about 30k req/s
- * to 15–20k). Two servers of one build, measured against each other in this way, gave 1.00, 1.02
- * and 1.00 in three runs, with middle halves as wide as 0.88–1.05. Each ratio is printed with the
- * middle half of its per-round values, to show how far it can be read.
+ * to 15–20k): each ratio is printed with the middle half of its per-round values, to show how far
+ * it can be read.
  * Targets: hookflow/node ÷ bare ≥ 0.85; hookflow+github ÷ octokit ≥ 1.2.
  * Run: npm run bench:http (builds dist/ first)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BODY, deliveryHeaders, PASSWORD, SECRET, USERNAME } from './delivery.mjs';
 import { median, quartiles } from './stats.mjs';
@@ -62,7 +70,7 @@ const PAIRS: readonly { subject: Variant; baseline: Variant; target?: number }[]
 ];
 
 const CONNECTIONS = 50;
-const WARMUP_SECONDS = 2;
+const WARMUP_SECONDS = 5;
 const ROUND_SECONDS = 1;
 const ROUNDS = 21;
 const PATH = '/hooks/bench';
@@ -113,17 +121,32 @@ function killChildren() {
   children.clear();
 }
 
+/**
+ * The CPU every server is pinned to, when there are several and `taskset` can pin: the two sides
+ * of a pair then run on the same core, so a core that other tenants of a shared machine slow down
+ * slows both alike. The load generator (this process) runs on any.
+ */
+function serverCpu(): number | undefined {
+  const cpus = availableParallelism();
+  if (cpus < 2) return undefined;
+  const probe = spawnSync('taskset', ['-c', String(cpus - 1), 'true'], { stdio: 'ignore' });
+  return probe.status === 0 ? cpus - 1 : undefined;
+}
+
+const SERVER_CPU = serverCpu();
+
 function startServer(variant: Variant, headers: Record<string, string>): Promise<Server> {
   const settings = { path: PATH, username: USERNAME, password: PASSWORD, secret: SECRET };
-  const child = spawn(
-    process.execPath,
-    [
-      fileURLToPath(new URL('./http-server.mjs', import.meta.url)),
-      variant,
-      JSON.stringify(settings),
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
+  const argv = [
+    fileURLToPath(new URL('./http-server.mjs', import.meta.url)),
+    variant,
+    JSON.stringify(settings),
+  ];
+  const [command, args] =
+    SERVER_CPU === undefined
+      ? [process.execPath, argv]
+      : ['taskset', ['-c', String(SERVER_CPU), process.execPath, ...argv]];
+  const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.add(child);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -203,7 +226,7 @@ async function main() {
   const byVariant = new Map(servers.map((server) => [server.variant, server]));
 
   console.log(
-    `1 KB JSON POST, ${CONNECTIONS} connections; per pair, ${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} rounds of ${ROUND_SECONDS} s each in the order A B, B A, …; medians; server in a child process, autocannon in the parent`,
+    `1 KB JSON POST, ${CONNECTIONS} connections; per pair, ${WARMUP_SECONDS} s warm-up each, then ${ROUNDS} rounds of ${ROUND_SECONDS} s each in the order A B, B A, …; medians; servers in child processes ${SERVER_CPU === undefined ? '(not pinned: no taskset, or one CPU)' : `pinned to CPU ${SERVER_CPU}`}, autocannon in the parent`,
   );
   for (const { subject, baseline, target } of PAIRS) {
     const rounds = await measurePair(
